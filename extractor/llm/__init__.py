@@ -1,0 +1,1 @@
+"""Model access: client factory, transport retries, the embedded local server and its model."""

@@ -1,0 +1,115 @@
+"""One place that decides which endpoint, model and instructor mode a run uses, and builds clients.
+
+Choice order: explicit arguments, then ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` (an OpenAI-compatible
+endpoint: OpenAI, vLLM, Ollama, llama.cpp), and with neither the embedded local model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import httpx
+import instructor
+import openai
+
+from extractor.llm.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+Backend = Literal["local", "openai"]
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+LOCAL_API_KEY = "sk-local-no-key"
+
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Where requests go and how structured output is obtained."""
+
+    backend: Backend
+    model: str
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str = "tools"
+    timeout_s: float = 600.0
+    max_reasks: int = 2
+    temperature: float = 0.0
+    seed: int | None = 0
+    max_tokens: int = 2048
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    local_model_path: str | None = None
+
+    @property
+    def instructor_mode(self) -> instructor.Mode:
+        return MODES[self.mode]
+
+    def with_endpoint(self, base_url: str) -> "ModelConfig":
+        return replace(self, base_url=base_url)
+
+
+def resolve_config(*, backend: Backend | None = None, model: str | None = None,
+                   base_url: str | None = None, api_key: str | None = None,
+                   mode: str | None = None, local_model: str | None = None,
+                   env: dict[str, str] | None = None, **options: Any) -> ModelConfig:
+    """Pick the backend from arguments and environment (see module docstring)."""
+    env = dict(os.environ) if env is None else env
+    api_key = api_key or env.get("OPENAI_API_KEY") or None
+    base_url = base_url or env.get("OPENAI_BASE_URL") or None
+    if backend is None:
+        backend = "openai" if (api_key or base_url) else "local"
+    if backend not in ("local", "openai"):
+        raise ValueError(f"unknown backend {backend!r}; use 'local' or 'openai'")
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; use one of {sorted(MODES)}")
+    if backend == "local":
+        from extractor.llm.model_store import DEFAULT_MODEL
+
+        return ModelConfig(backend="local", model=model or DEFAULT_MODEL.name, base_url=None,
+                           api_key=LOCAL_API_KEY, mode=mode or "json",
+                           local_model_path=local_model, **options)
+    if not api_key and base_url is None:
+        raise ValueError("the openai backend needs OPENAI_API_KEY or a base URL")
+    return ModelConfig(backend="openai", model=model or env.get("EXTRACTOR_MODEL") or DEFAULT_OPENAI_MODEL,
+                       base_url=base_url, api_key=api_key or "sk-no-key", mode=mode or "tools", **options)
+
+
+def _openai_kwargs(config: ModelConfig) -> dict[str, Any]:
+    if config.backend == "local" and not config.base_url:
+        raise RuntimeError("the local backend has no server URL yet; start it with LocalServer")
+    return dict(api_key=config.api_key, base_url=config.base_url, max_retries=0,
+                timeout=httpx.Timeout(config.timeout_s, connect=10.0))
+
+
+def make_client(config: ModelConfig) -> instructor.Instructor:
+    """A synchronous instructor client whose transport retries faults under ``config.retry``."""
+    http = httpx.Client(transport=RetryTransport(config.retry))
+    raw = openai.OpenAI(http_client=http, **_openai_kwargs(config))
+    return instructor.from_openai(raw, mode=config.instructor_mode)
+
+
+def make_async_client(config: ModelConfig) -> instructor.AsyncInstructor:
+    """The async twin of ``make_client``."""
+    http = httpx.AsyncClient(transport=AsyncRetryTransport(config.retry))
+    raw = openai.AsyncOpenAI(http_client=http, **_openai_kwargs(config))
+    return instructor.from_openai(raw, mode=config.instructor_mode)
+
+
+def request_options(config: ModelConfig, response_schema: dict[str, Any]) -> dict[str, Any]:
+    """Per-request arguments: sampling settings and, in JSON mode, a schema-constrained format.
+
+    llama.cpp's server turns ``{"type": "json_object", "schema": ...}`` into a grammar, so the
+    model cannot emit anything but a valid instance; ``extra_body`` replaces the plain
+    ``json_object`` that instructor's JSON mode would send.
+    """
+    options: dict[str, Any] = dict(model=config.model, temperature=config.temperature,
+                                   max_tokens=config.max_tokens)
+    if config.seed is not None:
+        options["seed"] = config.seed
+    if config.mode == "json":
+        options["extra_body"] = {"response_format": {"type": "json_object", "schema": response_schema}}
+    return options

@@ -1,0 +1,125 @@
+"""Retries for transport faults only (429, 5xx, timeouts, dropped connections), as an httpx transport.
+
+Invalid model output is not retried here: instructor re-asks with the validation errors. Putting
+the policy in the transport keeps it independent of instructor and of the openai client's own
+retries (which we switch off), and lets it honour ``Retry-After`` exactly.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import (AsyncRetrying, RetryCallState, Retrying, retry_if_exception_type,
+                      retry_if_result, stop_after_attempt, wait_exponential_jitter)
+
+RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff with jitter; ``Retry-After`` wins when the server sends it."""
+
+    attempts: int = 5
+    initial_s: float = 1.0
+    max_wait_s: float = 60.0
+    jitter_s: float = 1.0
+
+    def wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            after = retry_after_seconds(outcome.result())
+            if after is not None:
+                return min(after, self.max_wait_s)
+        backoff = wait_exponential_jitter(initial=self.initial_s, max=self.max_wait_s, jitter=self.jitter_s)
+        return backoff(state)
+
+    def _kwargs(self) -> dict[str, Any]:
+        return dict(
+            stop=stop_after_attempt(self.attempts),
+            wait=self.wait,
+            retry=retry_if_exception_type(TRANSPORT_ERRORS) | retry_if_result(_retryable_response),
+            retry_error_callback=_last_outcome,
+            reraise=True,
+        )
+
+    def retrying(self) -> Retrying:
+        return Retrying(**self._kwargs())
+
+    def async_retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(**self._kwargs())
+
+
+def _retryable_response(response: httpx.Response) -> bool:
+    return response.status_code in RETRY_STATUS
+
+
+def _last_outcome(state: RetryCallState) -> Any:
+    """After the last attempt, hand back the final response (or raise its error) unchanged."""
+    assert state.outcome is not None
+    return state.outcome.result()
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Seconds from a ``Retry-After`` (delta-seconds or HTTP date) or ``retry-after-ms`` header."""
+    if "retry-after-ms" in response.headers:
+        try:
+            return max(0.0, float(response.headers["retry-after-ms"]) / 1000)
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wrap a transport so each request is retried under ``policy``."""
+
+    def __init__(self, policy: RetryPolicy | None = None, inner: httpx.BaseTransport | None = None):
+        self.policy = policy or RetryPolicy()
+        self.inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        def attempt() -> httpx.Response:
+            response = self.inner.handle_request(request)
+            if _retryable_response(response):
+                response.read()
+                response.close()
+            return response
+
+        return self.policy.retrying()(attempt)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The async twin of ``RetryTransport``."""
+
+    def __init__(self, policy: RetryPolicy | None = None, inner: httpx.AsyncBaseTransport | None = None):
+        self.policy = policy or RetryPolicy()
+        self.inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async def attempt() -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if _retryable_response(response):
+                await response.aread()
+                await response.aclose()
+            return response
+
+        return await self.policy.async_retrying()(attempt)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -1,0 +1,1 @@
+"""Normalisation: dates resolved against the publication date, actors clustered to one identity."""

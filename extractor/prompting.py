@@ -1,0 +1,82 @@
+"""Render the Jinja2 prompt templates in ``prompts/`` into chat messages.
+
+A template is plain text split into messages by ``### system`` / ``### user`` lines. The article is
+rendered last (``_article.j2``) so everything before it is identical across articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import jinja2
+
+from extractor.quote_candidates import QuoteCandidate
+from extractor.segment import Sentence
+from schemas import Article
+
+_ROLE_LINE = re.compile(r"^### (system|user|assistant)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    name: str
+    messages: list[dict[str, str]]
+    template_hash: str
+
+
+def _templates_dir():  # noqa: ANN202 - a Traversable
+    return files("prompts")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(lambda name: (_templates_dir() / name).read_text("utf-8"))
+    return jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=False, autoescape=False)
+
+
+def template_hash(name: str) -> str:
+    """sha256 over the template and the partials it includes, so any wording change shows."""
+    digest = hashlib.sha256()
+    for part in (name, "_article.j2"):
+        digest.update((_templates_dir() / part).read_bytes())
+    return digest.hexdigest()
+
+
+def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]) -> str:
+    """The article with ``(n)`` before each sentence and ``[Qn]`` before each quotation mark."""
+    marks = {c.outer_start: f"[{c.id}]" for c in candidates}
+    lines: list[str] = []
+    for sent in sents:
+        chunk = []
+        for pos in range(sent.start, sent.end):
+            if pos in marks:
+                chunk.append(marks[pos])
+            chunk.append(text[pos])
+        line = f"({sent.index}) " + "".join(chunk).replace("\n", " ")
+        if lines and sent.paragraph != previous_paragraph:
+            lines.append("")
+        lines.append(line)
+        previous_paragraph = sent.paragraph
+    return "\n".join(lines)
+
+
+def render(name: str, article: Article, sents: list[Sentence],
+           candidates: list[QuoteCandidate]) -> RenderedPrompt:
+    """Render ``prompts/{name}.j2`` for one article into chat messages."""
+    filename = f"{name}.j2"
+    body = _environment().get_template(filename).render(
+        published=article.published.isoformat() if article.published else None,
+        numbered_text=number_text(article.text, sents, candidates),
+        candidates=candidates,
+    )
+    parts = _ROLE_LINE.split(body)
+    messages = [{"role": role, "content": content.strip()}
+                for role, content in zip(parts[1::2], parts[2::2])]
+    if not messages:
+        raise ValueError(f"template {filename} has no '### system' / '### user' sections")
+    return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

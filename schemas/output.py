@@ -1,0 +1,192 @@
+"""Output models: what users receive. Every item carries character offsets into ``Article.text``."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+
+class ActorType(str, Enum):
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+    GOVERNMENT = "GOVERNMENT"
+    MILITARY = "MILITARY"
+    COUNTRY = "COUNTRY"
+    ARMED_GROUP = "ARMED_GROUP"
+    MEDIA = "MEDIA"
+    OTHER = "OTHER"
+
+
+class EventType(str, Enum):
+    """PLOVER event types, plus OTHER for what none of them covers."""
+
+    AGREE = "AGREE"
+    CONSULT = "CONSULT"
+    SUPPORT = "SUPPORT"
+    CONCEDE = "CONCEDE"
+    COOPERATE = "COOPERATE"
+    AID = "AID"
+    RETREAT = "RETREAT"
+    REQUEST = "REQUEST"
+    ACCUSE = "ACCUSE"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    PROTEST = "PROTEST"
+    SANCTION = "SANCTION"
+    MOBILIZE = "MOBILIZE"
+    COERCE = "COERCE"
+    ASSAULT = "ASSAULT"
+    OTHER = "OTHER"
+
+
+class EventStatus(str, Enum):
+    ASSERTED = "asserted"
+    CLAIMED = "claimed"
+    DENIED = "denied"
+    UNCONFIRMED = "unconfirmed"
+
+
+class QuoteKind(str, Enum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class Alignment(str, Enum):
+    """How a span was located in the article text."""
+
+    EXACT = "exact"
+    NORMALISED = "normalised"
+    FUZZY = "fuzzy"
+    DETECTED = "detected"
+
+
+class Span(BaseModel):
+    """A half-open character range ``[start, end)`` of ``Article.text`` and the text it covers."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    alignment: Alignment = Alignment.EXACT
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Span":
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before start {self.start}")
+        return self
+
+
+class Article(BaseModel):
+    """The article as analysed. ``text`` is the body the offsets refer to (header removed)."""
+
+    id: str
+    text: str
+    published: date | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    body_offset: int = Field(0, description="Offset of text[0] in the raw input (a removed header's length).")
+
+    @staticmethod
+    def content_id(text: str) -> str:
+        return "art_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Actor(BaseModel):
+    id: str
+    name: str = Field(description="Canonical name, the fullest form used in the article, without titles.")
+    type: ActorType
+    title: str | None = Field(None, description="Title or role, e.g. 'Kherson Governor'.")
+    affiliation: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class Participant(BaseModel):
+    actor_id: str
+    role: str = Field(description="agent, target, victim, ...")
+
+
+class Quantity(BaseModel):
+    value: float
+    unit: str | None = None
+    counts: str | None = Field(None, description="What is counted, e.g. 'drones shot down'.")
+    text: str | None = Field(None, description="The number as written in the evidence.")
+
+
+class Casualties(BaseModel):
+    killed: int | None = None
+    injured: int | None = None
+
+
+class EventDate(BaseModel):
+    value: date | None = Field(None, description="Resolved ISO date; null when it cannot be resolved.")
+    precision: Literal["day", "week", "month", "year"] | None = None
+    expression: str = Field(description="The time expression as written in the article.")
+    span: Span | None = None
+
+
+class Event(BaseModel):
+    id: str
+    type: EventType
+    mode: str | None = Field(None, description="drone, aerial, ground, artillery, naval, cyber, ...")
+    summary: str
+    evidence: Span
+    date: EventDate | None = None
+    locations: list[str] = Field(default_factory=list)
+    participants: list[Participant] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    casualties: Casualties | None = None
+    claimed_by: str | None = Field(None, description="Actor id of the side that claims the event.")
+    status: EventStatus = EventStatus.ASSERTED
+
+
+class Quote(BaseModel):
+    id: str
+    text: str = Field(description="Exactly article.text[span.start:span.end].")
+    kind: QuoteKind
+    speaker: str | None = Field(None, description="Actor id of the speaker.")
+    speaker_name: str | None = None
+    cue: str | None = None
+    span: Span
+
+
+class TokenUsage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+
+    def add(self, prompt: int, completion: int) -> None:
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.calls += 1
+
+
+class Provenance(BaseModel):
+    backend: str
+    model: str
+    prompt_templates: dict[str, str] = Field(description="Template name -> sha256 of its content.")
+    schema_version: str = SCHEMA_VERSION
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    wall_time_s: float = 0.0
+
+
+class ArticleExtraction(BaseModel):
+    model_config = ConfigDict(title="ArticleExtraction")
+
+    article: Article
+    actors: list[Actor] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    provenance: Provenance
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        """Look an actor up by id (``None`` for unknown)."""
+        return next((a for a in self.actors if a.id == actor_id), None)

@@ -1,0 +1,23 @@
+"""Shared fixtures: the sample article and replay of recorded model responses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "ukraine-drones-2025-01-07.txt"
+
+
+@pytest.fixture
+def sample_raw() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the user's cache or pick up a real endpoint from the environment."""
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXTRACTOR_LOCAL_MODEL", "EXTRACTOR_MODEL"):
+        monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,47 @@
+"""Actor clustering: one canonical actor per real-world actor, every mention found."""
+
+from extractor.normalise.actors import ActorRegistry, clean_name
+
+TEXT = ("Kherson Governor Oleksandr Prokudin said one person was hurt. President Volodymyr Zelenskyy spoke. "
+        "“We hold,” Zelenskyy said. Prokudin added more. Russia’s army advanced; Russia denied it.")
+
+
+def test_titles_are_split_from_names() -> None:
+    assert clean_name("Kherson Governor Oleksandr Prokudin") == ("Kherson Governor Oleksandr Prokudin", None) or \
+        clean_name("Governor Oleksandr Prokudin") == ("Oleksandr Prokudin", "Governor")
+    assert clean_name("President Volodymyr Zelenskyy") == ("Volodymyr Zelenskyy", "President")
+    assert clean_name("U.S. Secretary of State Antony Blinken") == ("Antony Blinken", "U.S. Secretary of State")
+    assert clean_name("Russia’s") == ("Russia", None)
+
+
+def test_surname_and_full_name_are_one_actor_named_in_full() -> None:
+    registry = ActorRegistry(TEXT)
+    registry.add("Zelenskyy", "PERSON")
+    registry.add("Volodymyr Zelenskyy", "PERSON", "President")
+    registry.add("Oleksandr Prokudin", "PERSON", "Kherson Governor")
+    registry.add("Russia", "COUNTRY")
+    actors = registry.actors()
+    assert [(a.id, a.name, a.title) for a in actors] == [
+        ("A1", "Oleksandr Prokudin", "Kherson Governor"),
+        ("A2", "Volodymyr Zelenskyy", "President"),
+        ("A3", "Russia", None),
+    ]
+    zelenskyy = actors[1]
+    assert [m.text for m in zelenskyy.mentions] == ["Volodymyr Zelenskyy", "Zelenskyy"]
+    assert all(TEXT[m.start:m.end] == m.text for a in actors for m in a.mentions)
+    assert [m.text for m in actors[2].mentions] == ["Russia", "Russia"]
+
+
+def test_names_not_in_the_article_are_refused() -> None:
+    registry = ActorRegistry(TEXT)
+    assert registry.add("Vladimir Putin", "PERSON") is None
+    assert registry.rejected == ["Vladimir Putin"]
+    assert registry.actors() == []
+
+
+def test_speaker_names_resolve_to_the_clustered_actor() -> None:
+    registry = ActorRegistry(TEXT)
+    registry.add("Volodymyr Zelenskyy", "PERSON")
+    key = registry.resolve("Zelenskyy")
+    assert registry.final_ids()[key] == "A1"
+    assert registry.resolve("Someone Else") is None

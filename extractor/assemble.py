@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.grounding.align import align
-from extractor.grounding.numbers import find_number
+from extractor.grounding.attribution import attribute_quote, attribute_sentence
+from extractor.grounding.numbers import find_number, harvest_numbers
 from extractor.grounding.reported import content_span, cue_span
 from extractor.normalise.actors import ActorRegistry
+from extractor.normalise.event_types import check_type
 from extractor.normalise.dates import find_time_expressions, resolve
 from extractor.quote_candidates import QuoteCandidate
-from extractor.segment import Sentence
+from extractor.segment import Sentence, paragraphs, sentence_at
 from schemas import (Actor, Article, Casualties, Event, EventDate, EventStatus, EventType, Participant,
                      Quantity, Quote, QuoteKind, Span)
 from schemas.response import EntitiesResponse, EventItem, EventsResponse
@@ -68,70 +70,68 @@ def _sentence(sents: list[Sentence], number: int) -> Sentence | None:
 
 def _quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
             entities: EntitiesResponse | None, registry: ActorRegistry, warnings: list[str]) -> list[Quote]:
-    by_id = {c.id: c for c in candidates}
-    judged: dict[str, object] = {}
-    quotes: list[Quote] = []
+    """Direct quotes from judged candidates; reported speech from rules and the model's list."""
+    judgements = {}
     for item in entities.quotes if entities else []:
-        if item.id in judged or item.id not in by_id:
+        judgements.setdefault(item.id, item)
+    paras = paragraphs(text)
+    quotes: list[Quote] = []
+    for cand in candidates:
+        sentence = sentence_at(sents, cand.outer_start)
+        para_end = next((e for s, e in paras if s <= cand.outer_start < e), len(text))
+        rule = attribute_quote(text, cand.outer_start, cand.outer_end, sentence, para_end)
+        judged = judgements.get(cand.id)
+        if judged is not None and not judged.quote and not (rule and cand.words >= 4):
             continue
-        judged[item.id] = item
-        if not item.quote:
+        if judged is None and not (rule and cand.words >= 3):
             continue
-        cand = by_id[item.id]
-        quotes.append(_direct(text, cand, item.speaker, item.cue, registry))
-    unjudged = [c for c in candidates if c.id not in judged]
-    for cand in unjudged:
-        if cand.words >= 4 and _has_speech_verb_near(text, sents, cand):
-            quotes.append(_direct(text, cand, None, None, registry))
-    if unjudged:
-        warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): "
-                        + ", ".join(c.id for c in unjudged))
-    seen_sentences: set[int] = set()
-    dropped = 0
+        speaker = rule.speaker if rule else (judged.speaker if judged else None)
+        cue = rule.cue if rule else (judged.cue if judged else None)
+        quotes.append(Quote(id="", text=cand.text, kind=QuoteKind.DIRECT,
+                            speaker=_speaker_id(registry, speaker, cand.outer_start),
+                            speaker_name=speaker, cue=cue, span=Span(start=cand.start, end=cand.end,
+                                                                     text=cand.text, alignment="detected")))
+    unjudged = [c.id for c in candidates if c.id not in judgements]
+    if entities is not None and unjudged:
+        warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): {', '.join(unjudged)}")
+
+    reported: dict[int, tuple[str, Span]] = {}
+    for sent in sents:
+        rule = attribute_sentence(text, sent)
+        if rule:
+            reported[sent.index] = (rule.speaker, Span(start=rule.cue_start, end=rule.cue_end, text=rule.cue))
     for item in entities.reported if entities else []:
         sent = _sentence(sents, item.s)
-        if sent is None or item.s in seen_sentences:
+        if sent is None or item.s in reported:
             continue
         cue = cue_span(text, sent, item.cue) or _any_cue(text, sent)
-        content = content_span(text, sent, cue) if cue else None
-        if content is None:
-            dropped += 1
+        if cue is not None:
+            reported[item.s] = (item.speaker, cue)
+    for number, (speaker, cue) in sorted(reported.items()):
+        sent = sents[number - 1]
+        content = content_span(text, sent, cue)
+        if content is None or any(_overlap(content, q.span) > 0.5 for q in quotes):
             continue
-        if any(_overlap(content, q.span) > 0.5 for q in quotes):
-            continue
-        seen_sentences.add(item.s)
-        inside = [c for c in candidates if content.start <= c.outer_start and c.outer_end <= content.end + 1]
-        speaker = registry.resolve(item.speaker)
+        inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
         quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
-                            speaker=speaker, speaker_name=item.speaker, cue=cue.text if cue else None,
-                            span=content))
-    if dropped:
-        warnings.append(f"dropped {dropped} reported statement(s) whose cue or content is not in the sentence")
+                            speaker=_speaker_id(registry, speaker, sent.start), speaker_name=speaker,
+                            cue=cue.text, span=content))
     quotes.sort(key=lambda q: (q.span.start, q.span.end))
     for index, quote in enumerate(quotes, start=1):
         quote.id = f"Q{index}"
     return quotes
 
 
-def _direct(text: str, cand: QuoteCandidate, speaker: str | None, cue: str | None,
-            registry: ActorRegistry) -> Quote:
-    span = Span(start=cand.start, end=cand.end, text=cand.text, alignment="detected")
-    cue_text = None
-    if cue:
-        found = align(cue, text, max(0, cand.outer_start - 200), min(len(text), cand.outer_end + 200))
-        cue_text = found.text if found else None
-    return Quote(id="", text=cand.text, kind=QuoteKind.DIRECT, speaker=registry.resolve(speaker),
-                 speaker_name=speaker, cue=cue_text, span=span)
+def _speaker_id(registry: ActorRegistry, speaker: str | None, offset: int) -> str | None:
+    """Resolve a speaker name; "he"/"she" become the person mentioned last before ``offset``."""
+    if speaker and speaker.strip().lower() in {"he", "she"}:
+        return registry.resolve_pronoun(offset)
+    return registry.resolve(speaker)
 
 
 def _any_cue(text: str, sent: Sentence) -> Span | None:
     match = _SPEECH_VERBS.search(text, sent.start, sent.end)
     return Span(start=match.start(), end=match.end(), text=match.group(0)) if match else None
-
-
-def _has_speech_verb_near(text: str, sents: list[Sentence], cand: QuoteCandidate) -> bool:
-    around = text[max(0, cand.outer_start - 120):cand.outer_end + 120]
-    return bool(_SPEECH_VERBS.search(around))
 
 
 def _overlap(a: Span, b: Span) -> float:
@@ -149,7 +149,7 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
         sent = _sentence(sents, item.s)
         if sent is None:
             continue
-        key = (item.s, item.type, (item.agent or "").lower())
+        key = (item.s, item.type, (item.agent or "").lower()[:48])
         if key in seen:
             continue
         seen.add(key)
@@ -160,17 +160,15 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
             actor_id = registry.resolve(name)
             if actor_id:
                 participants.append(Participant(actor_id=actor_id, role=role))
-        claimed_by = registry.resolve(item.claimed_by)
-        status = EventStatus(item.status)
-        if claimed_by and status == EventStatus.ASSERTED:
-            status = EventStatus.CLAIMED
+        rule = attribute_sentence(text, sent)
+        claimed_by = _speaker_id(registry, rule.speaker, sent.start) if rule else None
         events.append(Event(
-            id=f"E{len(events) + 1}", type=EventType(item.type), mode=_clean(item.mode),
-            summary=item.summary.strip(), evidence=evidence, date=_date(article, sent, item.when),
-            locations=[loc for loc in dict.fromkeys(w.strip() for w in item.where)
+            id=f"E{len(events) + 1}", type=check_type(EventType(item.type), sent.text), mode=_clean(_trim(item.mode, 12)),
+            summary=_trim(item.summary, 80) or "", evidence=evidence, date=_date(article, sent, None),
+            locations=[loc for loc in dict.fromkeys(w.strip() for w in item.where[:3])
                        if loc and align(loc, text, sent.start, sent.end, threshold=95.0)],
             participants=participants, quantities=quantities, casualties=casualties,
-            claimed_by=claimed_by, status=status))
+            claimed_by=claimed_by, status=_status(sent.text, claimed_by)))
     if dropped_numbers:
         warnings.append(f"dropped {len(dropped_numbers)} event number(s) not written in their evidence: "
                         + ", ".join(dropped_numbers))
@@ -187,18 +185,51 @@ def _quantities(text: str, sent: Sentence, item: EventItem,
                 dropped: list[str]) -> tuple[list[Quantity], Casualties | None]:
     quantities: list[Quantity] = []
     killed = injured = None
-    for number in item.numbers:
+    used: list[Span] = []
+    for number in item.numbers[:4]:
         found = find_number(number.value, text, sent.start, sent.end)
         if found is None:
             dropped.append(f"{number.value:g} ({number.what}) in sentence {sent.index}")
             continue
-        quantities.append(Quantity(value=number.value, counts=number.what.strip() or None, text=found.text))
+        used.append(found)
+        quantities.append(Quantity(value=number.value, counts=_trim(number.what, 40) or None, text=found.text))
         if _KILLED.search(number.what) and number.value == int(number.value):
             killed = int(number.value)
         elif _INJURED.search(number.what) and number.value == int(number.value):
             injured = int(number.value)
+    dates = [(e.start, e.end) for e in find_time_expressions(text, sent.start, sent.end)]
+    for value, span, noun in harvest_numbers(text, sent.start, sent.end, dates):
+        if any(u.start <= span.start < u.end for u in used) or any(q.value == value for q in quantities):
+            continue
+        quantities.append(Quantity(value=value, counts=noun or None, text=span.text))
     casualties = Casualties(killed=killed, injured=injured) if killed is not None or injured is not None else None
     return quantities, casualties
+
+
+_UNCONFIRMED = re.compile(r"\b(?:(?:did|does|do|could|can|has|have|had|would)\s?n[o’']t\s+(?:\w+\s+)?"
+                          r"(?:confirm|verify)|unconfirmed|not\s+(?:been\s+)?(?:independently\s+)?"
+                          r"(?:confirmed|verified))", re.I)
+_DENIED = re.compile(r"\b(?:denied|denies|deny|rejected the (?:claim|report)s?)\b", re.I)
+
+
+def _status(sentence: str, claimed_by: str | None) -> EventStatus:
+    """Unconfirmed / denied from the sentence's wording; claimed when a side is the source."""
+    if _UNCONFIRMED.search(sentence):
+        return EventStatus.UNCONFIRMED
+    if _DENIED.search(sentence):
+        return EventStatus.DENIED
+    return EventStatus.CLAIMED if claimed_by else EventStatus.ASSERTED
+
+
+def _trim(value: str | None, limit: int) -> str | None:
+    """Shorten to ``limit`` characters at a word boundary (hosted models may ignore maxLength)."""
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def _date(article: Article, sent: Sentence, when: str | None) -> EventDate | None:

@@ -24,7 +24,7 @@ from extractor.prompting import RenderedPrompt, render
 from extractor.quote_candidates import QuoteCandidate, find_quotes
 from extractor.segment import Sentence, sentences
 from schemas import Article, ArticleExtraction, Provenance, TokenUsage
-from schemas.response import EntitiesResponse, EventsResponse
+from schemas.response import EntitiesResponse, EventsResponse, specialise
 
 T = TypeVar("T", bound=BaseModel)
 MAX_ARTICLE_CHARS = 20_000
@@ -127,8 +127,11 @@ class Extractor:
 
     def _kwargs(self, config: ModelConfig, prompt: RenderedPrompt, model: type[BaseModel],
                 prepared: _Prepared) -> dict[str, Any]:
+        schema = specialise(model.model_json_schema(), sorted(prepared.context["candidate_ids"],
+                                                              key=lambda q: int(q[1:])),
+                            prepared.context["sentence_count"])
         return dict(response_model=model, messages=prompt.messages, max_retries=config.max_reasks,
-                    context=prepared.context, **request_options(config, model.model_json_schema()))
+                    context=prepared.context, **request_options(config, schema))
 
     def _guard(self, call: Any, name: str, usage: TokenUsage, warnings: list[str]) -> Any:
         try:

@@ -20,17 +20,50 @@ StatusName = Literal["asserted", "claimed", "denied", "unconfirmed"]
 
 
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """Inline ``$defs`` and drop titles: the smallest schema that still constrains decoding."""
+    """Inline ``$defs``; drop inner titles and descriptions (the prompt explains the fields)."""
     defs = schema.get("$defs", {})
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
             if "$ref" in node:
                 return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {k: walk(v) for k, v in node.items() if k not in {"title", "$defs", "default"}}
+            return {k: walk(v) for k, v in node.items()
+                    if k not in {"title", "$defs", "default", "description"}}
         if isinstance(node, list):
             return [walk(v) for v in node]
         return node
+
+    compact = walk(schema)
+    if "title" in schema:
+        compact["title"] = schema["title"]
+    return compact
+
+
+def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_count: int) -> dict[str, Any]:
+    """Narrow a compact schema to one article: quote ids and sentence numbers become enums.
+
+    Under grammar-constrained decoding the model then cannot name a quotation or sentence that
+    does not exist, nor judge more quotations than were found.
+    """
+    sentence_enum = list(range(1, max(1, sentence_count) + 1))
+
+    def walk(node: Any, key: str | None = None) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v, k) for k, v in node.items()}
+        props = out.get("properties")
+        if isinstance(props, dict):
+            if "s" in props:
+                props["s"] = {**props["s"], "enum": sentence_enum}
+            if "id" in props and "quote" in props:
+                props["id"] = {**props["id"], "enum": list(candidate_ids) or ["Q0"]}
+        if key == "quotes" and out.get("type") == "array":
+            out["maxItems"] = len(candidate_ids)
+        if key in ("events", "reported") and out.get("type") == "array":
+            out["maxItems"] = max(1, sentence_count)
+        return out
 
     return walk(schema)
 
@@ -93,21 +126,24 @@ class EntitiesResponse(CompactModel):
 
 class NumberItem(CompactModel):
     value: float
-    what: str = Field(description="what is counted, e.g. 'drones shot down', 'injured'")
+    what: str = Field(json_schema_extra={"maxLength": 40}, description="what is counted, e.g. 'injured'")
 
 
 class EventItem(CompactModel):
+    """One event; its date, claimant and status are derived from the cited sentence, not asked for.
+
+    Length limits are in the schema (so constrained decoding stops early) but not enforced on
+    parse: a hosted model that writes longer text is trimmed later, not re-asked.
+    """
+
     s: int = Field(description="sentence number")
     type: EventTypeName
-    mode: str | None = Field(None, description="drone, aerial, ground, artillery, ...")
-    summary: str = Field(description="one short line")
-    agent: str | None = None
-    target: str | None = None
-    where: list[str] = Field(default_factory=list)
-    when: str | None = Field(None, description="time words as written, e.g. Monday")
-    numbers: list[NumberItem] = Field(default_factory=list)
-    claimed_by: str | None = Field(None, description="who claims it")
-    status: StatusName = "asserted"
+    mode: str | None = Field(None, json_schema_extra={"maxLength": 12}, description="drone, ground, ...")
+    summary: str = Field(json_schema_extra={"maxLength": 80}, description="a few words")
+    agent: str | None = Field(None, json_schema_extra={"maxLength": 48})
+    target: str | None = Field(None, json_schema_extra={"maxLength": 48})
+    where: list[str] = Field(default_factory=list, json_schema_extra={"maxItems": 3})
+    numbers: list[NumberItem] = Field(default_factory=list, json_schema_extra={"maxItems": 4})
 
     @field_validator("s")
     @classmethod

@@ -69,6 +69,8 @@ def resolve_config(*, backend: Backend | None = None, model: str | None = None,
     if backend == "local":
         from extractor.llm.model_store import DEFAULT_MODEL
 
+        options.setdefault("max_reasks", 1)
+        options.setdefault("max_tokens", 1200)
         return ModelConfig(backend="local", model=model or DEFAULT_MODEL.name, base_url=None,
                            api_key=LOCAL_API_KEY, mode=mode or "json",
                            local_model_path=local_model, **options)

@@ -11,6 +11,7 @@ import atexit
 import hashlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +51,15 @@ def answers(base_url: str, alias: str | None = None, timeout: float = 2.0) -> bo
     except (ValueError, AttributeError):
         return False
     return alias in ids
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the process that started it dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class LocalServer:
@@ -116,7 +126,8 @@ class LocalServer:
         fd, log_name = tempfile.mkstemp(prefix="extractor-llama-", suffix=".log")
         self._log = Path(log_name)
         self.process = subprocess.Popen(self._launch_command(port), stdout=fd, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                                        stdin=subprocess.DEVNULL, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
         os.close(fd)
         atexit.register(self.stop)
         url = f"http://{HOST}:{port}/v1"

@@ -8,13 +8,14 @@ retries (which we switch off), and lets it honour ``Retry-After`` exactly.
 from __future__ import annotations
 
 import email.utils
+import random
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from tenacity import (AsyncRetrying, RetryCallState, Retrying, retry_if_exception_type,
-                      retry_if_result, stop_after_attempt, wait_exponential_jitter)
+                      retry_if_result, stop_after_attempt)
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -35,8 +36,8 @@ class RetryPolicy:
             after = retry_after_seconds(outcome.result())
             if after is not None:
                 return min(after, self.max_wait_s)
-        backoff = wait_exponential_jitter(initial=self.initial_s, max=self.max_wait_s, jitter=self.jitter_s)
-        return backoff(state)
+        exponential = self.initial_s * 2 ** max(0, state.attempt_number - 1)
+        return min(self.max_wait_s, exponential + random.uniform(0, self.jitter_s))
 
     def _kwargs(self) -> dict[str, Any]:
         return dict(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractor.grounding.align import find_all
+from extractor.grounding.align import align, find_all
 from schemas import Actor, ActorType, Span
 
 TITLE_WORDS = frozenset(
@@ -34,20 +34,30 @@ class _Cluster:
     mentions: list[Span] = field(default_factory=list)
 
 
+ORG_WORDS = frozenset(
+    """ministry military army force forces staff office department government council party agency
+    press news service services committee commission command navy guard police court parliament
+    administration union bank company corporation group university officials""".split()
+)
+PRONOUNS = frozenset("he she they him her them it we i you his hers their".split())
+
+
 def clean_name(name: str) -> tuple[str, str | None]:
-    """Split leading title words off a name: "Kherson Governor Oleksandr Prokudin" keeps the name."""
+    """Split a title off a person's name: "Kherson Governor Oleksandr Prokudin" -> name, "Kherson Governor".
+
+    Everything up to the last title word goes to the title when what follows looks like a
+    person's name (1-4 capitalised words, no organisation words); organisations keep their name.
+    """
     name = " ".join(name.replace("\n", " ").split()).strip(" ,.;:\"“”")
     name = _POSSESSIVE.sub("", name)
     if name.lower().startswith("the "):
         name = name[4:]
     words = name.split()
-    cut = 0
-    while cut < len(words) - 1 and words[cut].lower().strip(".") in TITLE_WORDS | {"u.s"}:
-        cut += 1
-    if cut and words[cut - 1].lower() == "of":
-        cut -= 1
-    if cut and all(w[:1].isupper() for w in words[cut:]):
-        return " ".join(words[cut:]), " ".join(words[:cut])
+    last_title = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLE_WORDS), default=-1)
+    rest = words[last_title + 1:]
+    if last_title >= 0 and 1 <= len(rest) <= 4 and all(w[:1].isupper() for w in rest) and \
+            not any(w.lower() in ORG_WORDS for w in rest):
+        return " ".join(rest), " ".join(words[:last_title + 1])
     return name, None
 
 
@@ -98,13 +108,19 @@ class ActorRegistry:
     def add(self, name: str, type_: ActorType | str | None = None, title: str | None = None) -> _Cluster | None:
         """Add a name (merging with a known actor); ``None`` when it does not occur in the text."""
         cleaned, found_title = clean_name(name)
-        if not cleaned:
+        if not cleaned or cleaned.lower() in PRONOUNS:
             return None
-        kind = ActorType(type_) if type_ else guess_type(cleaned)
         if not find_all(cleaned, self.text):
-            if cleaned not in self.rejected:
-                self.rejected.append(cleaned)
-            return None
+            surface = align(cleaned, self.text, threshold=101.0)
+            if surface is None or not _word_bounded(self.text, surface.start, surface.end):
+                if cleaned not in self.rejected:
+                    self.rejected.append(cleaned)
+                return None
+            cleaned = surface.text
+        kind = ActorType(type_) if type_ else guess_type(cleaned)
+        if found_title and kind in (ActorType.GOVERNMENT, ActorType.OTHER, ActorType.MILITARY) and \
+                guess_type(cleaned) == ActorType.PERSON:
+            kind = ActorType.PERSON
         title = title or found_title
         for cluster in self.clusters:
             if any(same_actor(cleaned, known, kind, cluster.type) for known in cluster.names):
@@ -117,6 +133,18 @@ class ActorRegistry:
         cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned))
         self.clusters.append(cluster)
         return cluster
+
+    def resolve_pronoun(self, before: int) -> str | None:
+        """The person mentioned last before offset ``before`` (for "he said")."""
+        best, best_start = None, -1
+        for cluster in self.clusters:
+            if cluster.type != ActorType.PERSON:
+                continue
+            for known in cluster.names:
+                for span in find_all(known, self.text):
+                    if best_start < span.start < before:
+                        best, best_start = cluster, span.start
+        return self._id(best) if best else None
 
     def resolve(self, name: str | None, create: bool = True) -> str | None:
         """The actor id for a name (speaker, agent, ...), adding it when it occurs in the text."""
@@ -158,6 +186,10 @@ class ActorRegistry:
                                 aliases=sorted(n for n in cluster.names if n != canonical),
                                 mentions=mentions))
         return result
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
 def _clean_title(title: str | None, name: str) -> str | None:

@@ -1,0 +1,59 @@
+"""Record the cassettes from the real embedded model: ``make cassettes`` (``python -m tests.record``).
+
+Starts the local llama.cpp server, runs every recorded scenario against it with vcrpy in
+``all`` mode (old recordings are replaced), stops the server, and checks that no secret,
+Authorization header or machine path ended up in a cassette.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+from extractor import Extractor, read_article_file, resolve_config
+from extractor.llm.local_server import LocalServer
+from extractor.llm.model_store import resolve_model_path
+from tests.cassette_config import CASSETTES, recorder
+from tests.scenarios import SCENARIOS
+
+
+def main() -> int:
+    config = resolve_config(backend="local")
+    server = LocalServer(resolve_model_path(), config.model)
+    CASSETTES.mkdir(exist_ok=True)
+    with server:
+        config = config.with_endpoint(server.start())
+        with Extractor(config=config) as extractor:
+            for scenario in SCENARIOS:
+                cassette = CASSETTES / scenario.cassette
+                cassette.unlink(missing_ok=True)
+                started = time.perf_counter()
+                with recorder("all").use_cassette(scenario.cassette):
+                    result = extractor.extract(read_article_file(scenario.article, **scenario.meta))
+                usage = result.provenance.usage
+                print(f"{scenario.cassette}: {len(result.actors)} actors, {len(result.events)} events, "
+                      f"{len(result.quotes)} quotes; {usage.prompt_tokens}+{usage.completion_tokens} tokens; "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
+    problems = audit(CASSETTES)
+    for problem in problems:
+        print("cassette audit:", problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def audit(directory: Path) -> list[str]:
+    """Secrets and machine paths that must never be in a cassette."""
+    patterns = [r"(?i)authorization", r"(?i)bearer\s", r"\bsk-[A-Za-z0-9_-]{4,}", r"(?i)api[-_]key",
+                r"x-stainless", re.escape(str(Path.home())) + "/", r"/tmp/", re.escape(str(Path.cwd()))]
+    problems = []
+    for path in sorted(directory.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            if re.search(pattern, text):
+                problems.append(f"{path.name} matches {pattern!r}")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main())

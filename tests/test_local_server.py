@@ -1,0 +1,84 @@
+"""Local server lifecycle: start on a free loopback port, reuse a running one, stop, report failures."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.llm.local_server import LocalServer, ServerError, answers
+
+STAND_IN = str(Path(__file__).with_name("stand_in_server.py"))
+
+
+def _server(tmp_path: Path, *extra: str) -> LocalServer:
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    return LocalServer(model, "tiny-model", command=[sys.executable, STAND_IN, "{port}", "{alias}", *extra],
+                       registry_dir=tmp_path / "servers", startup_timeout_s=20)
+
+
+def test_starts_answers_and_stops(tmp_path: Path) -> None:
+    server = _server(tmp_path)
+    with server:
+        url = server.base_url
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        assert answers(url, "tiny-model")
+        assert server.registry_file.is_file()
+        process = server.process
+    assert process.poll() is not None
+    assert not answers(url)
+    assert not server.registry_file.exists()
+
+
+def test_a_running_server_for_the_same_model_is_reused_and_left_running(tmp_path: Path) -> None:
+    first = _server(tmp_path)
+    url = first.start()
+    try:
+        second = _server(tmp_path)
+        assert second.start() == url
+        assert second.reused and second.process is None
+        second.stop()
+        assert answers(url, "tiny-model")
+    finally:
+        first.stop()
+
+
+def test_a_server_that_exits_at_start_reports_its_output(tmp_path: Path) -> None:
+    with pytest.raises(ServerError, match=r"(?s)exited with code 3.*bad magic"):
+        _server(tmp_path, "--fail").start()
+
+
+def test_a_stale_registry_entry_is_ignored(tmp_path: Path) -> None:
+    server = _server(tmp_path)
+    server.registry_dir.mkdir(parents=True)
+    server.registry_file.write_text('{"base_url": "http://127.0.0.1:9/v1", "pid": 1}')
+    with server:
+        assert not server.reused
+        assert server.base_url != "http://127.0.0.1:9/v1"
+
+
+def test_the_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    import subprocess
+    import textwrap
+    import time
+
+    from extractor.llm.local_server import answers
+
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
+        from tests.test_local_server import _server
+        server = _server(Path({str(tmp_path)!r}))
+        print(server.start(), flush=True)
+        import time; time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    url = parent.stdout.readline().strip()
+    assert answers(url, "tiny-model")
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while answers(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not answers(url)

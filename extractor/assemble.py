@@ -15,7 +15,7 @@ from extractor.grounding.align import align
 from extractor.grounding.attribution import attribute_quote, attribute_sentence
 from extractor.grounding.numbers import find_number, harvest_numbers
 from extractor.grounding.reported import content_span, cue_span
-from extractor.normalise.actors import ActorRegistry
+from extractor.normalise.actors import ActorRegistry, looks_like_actor
 from extractor.normalise.event_types import check_type
 from extractor.normalise.dates import find_time_expressions, resolve
 from extractor.quote_candidates import QuoteCandidate
@@ -110,7 +110,7 @@ def _quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
     for number, (speaker, cue) in sorted(reported.items()):
         sent = sents[number - 1]
         content = content_span(text, sent, cue)
-        if content is None or any(_overlap(content, q.span) > 0.5 for q in quotes):
+        if content is None or any(_covered(content, q.span) > 0.5 for q in quotes):
             continue
         inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
         quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
@@ -132,6 +132,11 @@ def _speaker_id(registry: ActorRegistry, speaker: str | None, offset: int) -> st
 def _any_cue(text: str, sent: Sentence) -> Span | None:
     match = _SPEECH_VERBS.search(text, sent.start, sent.end)
     return Span(start=match.start(), end=match.end(), text=match.group(0)) if match else None
+
+
+def _covered(a: Span, b: Span) -> float:
+    """Share of ``a`` that ``b`` covers."""
+    return max(0, min(a.end, b.end) - max(a.start, b.start)) / max(1, a.end - a.start)
 
 
 def _overlap(a: Span, b: Span) -> float:
@@ -156,15 +161,16 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
         evidence = Span(start=sent.start, end=sent.end, text=sent.text, alignment="detected")
         quantities, casualties = _quantities(text, sent, item, dropped_numbers)
         participants = []
-        for role, name in (("agent", item.agent), ("target", item.target)):
-            actor_id = registry.resolve(name)
-            if actor_id:
-                participants.append(Participant(actor_id=actor_id, role=role))
+        for role, names in (("agent", item.agent), ("target", item.target)):
+            for name in _split_names(_trim(names, 48)):
+                actor_id = registry.resolve(name, create=looks_like_actor(name))
+                if actor_id and not any(p.actor_id == actor_id and p.role == role for p in participants):
+                    participants.append(Participant(actor_id=actor_id, role=role))
         rule = attribute_sentence(text, sent)
         claimed_by = _speaker_id(registry, rule.speaker, sent.start) if rule else None
         events.append(Event(
             id=f"E{len(events) + 1}", type=check_type(EventType(item.type), sent.text), mode=_clean(_trim(item.mode, 12)),
-            summary=_trim(item.summary, 80) or "", evidence=evidence, date=_date(article, sent, None),
+            summary=_trim(_MARKER.sub("", item.summary).strip(" ‘’'\"“”"), 80) or "", evidence=evidence, date=_date(article, sent, None),
             locations=[loc for loc in dict.fromkeys(w.strip() for w in item.where[:3])
                        if loc and align(loc, text, sent.start, sent.end, threshold=95.0)],
             participants=participants, quantities=quantities, casualties=casualties,
@@ -173,6 +179,16 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
         warnings.append(f"dropped {len(dropped_numbers)} event number(s) not written in their evidence: "
                         + ", ".join(dropped_numbers))
     return events
+
+
+_MARKER = re.compile(r"\[Q\d+\]|\(\d+\)\s")
+
+
+def _split_names(value: str | None) -> list[str]:
+    """ "Associated Press, AFP and Reuters" -> three names (participants are single actors)."""
+    if not value:
+        return []
+    return [part.strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", value) if part.strip()]
 
 
 def _clean(value: str | None) -> str | None:

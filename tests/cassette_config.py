@@ -33,7 +33,12 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def recorder(record_mode: str = "none") -> vcr.VCR:
+def cassette(name: str, record_mode: str = "none") -> Any:
+    """Context manager replaying (``none``) or recording (``all``) ``cassettes/<name>``."""
+    return _recorder(record_mode).use_cassette(name, allow_playback_repeats=True)
+
+
+def _recorder(record_mode: str) -> vcr.VCR:
     return vcr.VCR(
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode,
@@ -41,7 +46,6 @@ def recorder(record_mode: str = "none") -> vcr.VCR:
         before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
-        allow_playback_repeats=True,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from extractor import Extractor, read_article_file, resolve_config
 from extractor.llm.local_server import LocalServer
 from extractor.llm.model_store import resolve_model_path
-from tests.cassette_config import CASSETTES, recorder
+from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import SCENARIOS
 
 
@@ -27,10 +27,9 @@ def main() -> int:
         config = config.with_endpoint(server.start())
         with Extractor(config=config) as extractor:
             for scenario in SCENARIOS:
-                cassette = CASSETTES / scenario.cassette
-                cassette.unlink(missing_ok=True)
+                (CASSETTES / scenario.cassette).unlink(missing_ok=True)
                 started = time.perf_counter()
-                with recorder("all").use_cassette(scenario.cassette):
+                with cassette(scenario.cassette, "all"):
                     result = extractor.extract(read_article_file(scenario.article, **scenario.meta))
                 usage = result.provenance.usage
                 print(f"{scenario.cassette}: {len(result.actors)} actors, {len(result.events)} events, "

@@ -12,7 +12,10 @@ from extractor.normalise.dates import find_time_expressions
 from extractor.segment import Sentence
 from schemas import Alignment, Span
 
-_LEAD = re.compile(r"^(?:[,:\s]+|that\b\s*|on\b\s*|earlier\b\s*)+", re.I)
+_LEAD = re.compile(r"(?:[,:\s]+|that\b\s*|on\b\s*|earlier\b\s*)+", re.I)
+_THAT = re.compile(r"\bthat\s+", re.I)
+_THAT_WINDOW = 8
+_ADVERBIAL = re.compile(r"(?:in|at|during|on|via|through|after|before|to|from|earlier|later|again)\b", re.I)
 _MIN_WORDS = 3
 
 
@@ -33,6 +36,9 @@ def content_span(text: str, sentence: Sentence, cue: Span) -> Span | None:
     while end > cue.end and text[end - 1] in ".!?”\"’ ":
         end -= 1
     start = _skip_lead(text, cue.end, end)
+    that = _THAT.search(text, start, end)
+    if that and len(text[start:that.start()].split()) <= _THAT_WINDOW and _ADVERBIAL.match(text, start):
+        start = that.end()
     if len(text[start:end].split()) >= _MIN_WORDS:
         return _span(text, start, end)
     comma = text.rfind(",", sentence.start, cue.start)

@@ -56,8 +56,13 @@ def resolve_config(*, backend: Backend | None = None, model: str | None = None,
                    base_url: str | None = None, api_key: str | None = None,
                    mode: str | None = None, local_model: str | None = None,
                    env: dict[str, str] | None = None, **options: Any) -> ModelConfig:
-    """Pick the backend from arguments and environment (see module docstring)."""
+    """Pick the backend from arguments and environment (see module docstring).
+
+    ``backend="local"`` with an explicit ``base_url`` uses a llama.cpp server that is already
+    running there (local request settings, no server started).
+    """
     env = dict(os.environ) if env is None else env
+    explicit_url = base_url
     api_key = api_key or env.get("OPENAI_API_KEY") or None
     base_url = base_url or env.get("OPENAI_BASE_URL") or None
     if backend is None:
@@ -71,7 +76,7 @@ def resolve_config(*, backend: Backend | None = None, model: str | None = None,
 
         options.setdefault("max_reasks", 1)
         options.setdefault("max_tokens", 1200)
-        return ModelConfig(backend="local", model=model or DEFAULT_MODEL.name, base_url=None,
+        return ModelConfig(backend="local", model=model or DEFAULT_MODEL.name, base_url=explicit_url,
                            api_key=LOCAL_API_KEY, mode=mode or "json",
                            local_model_path=local_model, **options)
     if not api_key and base_url is None:

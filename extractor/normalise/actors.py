@@ -83,6 +83,23 @@ def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
     return False
 
 
+ACTOR_HEADS = ORG_WORDS | frozenset(
+    """officials troops soldiers rebels militants insurgents authorities ministry spokesman spokeswoman
+    spokesperson leaders lawmakers prosecutors investigators""".split()
+)
+
+
+def looks_like_actor(name: str) -> bool:
+    """Whether a participant phrase names an actor ("Ukrainian officials", "Antony Blinken"), not a
+    thing or place ("Russian drones", "important town"): a person-like name or an actor head noun."""
+    words = clean_name(name)[0].split()
+    if not words:
+        return False
+    if words[-1].lower() in ACTOR_HEADS:
+        return True
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
 def guess_type(name: str) -> ActorType:
     """A type for a name the model used as speaker or participant without listing it as an actor."""
     low = name.lower()
@@ -117,6 +134,7 @@ class ActorRegistry:
                     self.rejected.append(cleaned)
                 return None
             cleaned = surface.text
+        guessed = not type_
         kind = ActorType(type_) if type_ else guess_type(cleaned)
         if found_title and kind in (ActorType.GOVERNMENT, ActorType.OTHER, ActorType.MILITARY) and \
                 guess_type(cleaned) == ActorType.PERSON:
@@ -126,7 +144,7 @@ class ActorRegistry:
             if any(same_actor(cleaned, known, kind, cluster.type) for known in cluster.names):
                 if cleaned not in cluster.names:
                     cluster.names.append(cleaned)
-                if cluster.type == ActorType.OTHER and kind != ActorType.OTHER:
+                if cluster.type == ActorType.OTHER and kind != ActorType.OTHER and not guessed:
                     cluster.type = kind
                 cluster.title = cluster.title or _clean_title(title, cleaned)
                 return cluster

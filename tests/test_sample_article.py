@@ -1,0 +1,134 @@
+"""The sample article end to end, replayed from the cassette recorded from the embedded model.
+
+What the pipeline guarantees (valid output, exact spans, provenance) and what the recorded
+response concretely gave: Zelenskyy's quote, Blinken's partial quote, 28 of 38 drones, dates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+
+from extractor import ExtractionError, Extractor, read_article_file, resolve_config
+from schemas import ArticleExtraction, EventStatus, QuoteKind
+from tests.cassette_config import RERECORD_HINT, cassette, cassette_mismatch
+from tests.scenarios import SAMPLE
+
+# Never contacted: replay answers every request; a request not in the cassette fails.
+OFFLINE = "http://127.0.0.1:9/v1"
+
+
+def _replay(run_async: bool = False) -> ArticleExtraction:
+    config = resolve_config(backend="local").with_endpoint(OFFLINE)
+    article = read_article_file(SAMPLE.article, **SAMPLE.meta)
+    with cassette(SAMPLE.cassette), Extractor(config=config) as extractor:
+        try:
+            if run_async:
+                return asyncio.run(extractor.aextract(article))
+            return extractor.extract(article)
+        except ExtractionError as exc:
+            if cassette_mismatch(exc):
+                pytest.fail(RERECORD_HINT)
+            raise
+
+
+@pytest.fixture(scope="module")
+def result() -> ArticleExtraction:
+    return _replay()
+
+
+def _spans(result: ArticleExtraction):
+    for actor in result.actors:
+        yield from actor.mentions
+    for event in result.events:
+        yield event.evidence
+        if event.date and event.date.span:
+            yield event.date.span
+    for quote in result.quotes:
+        yield quote.span
+
+
+def test_every_span_is_exactly_the_article_text_at_its_offsets(result: ArticleExtraction) -> None:
+    text = result.article.text
+    spans = list(_spans(result))
+    assert len(spans) > 20
+    for span in spans:
+        assert text[span.start:span.end] == span.text
+    for quote in result.quotes:
+        assert quote.text == text[quote.span.start:quote.span.end]
+
+
+def test_output_round_trips_through_the_json_schema_model(result: ArticleExtraction) -> None:
+    assert ArticleExtraction.model_validate_json(result.model_dump_json()) == result
+
+
+def test_provenance_is_filled(result: ArticleExtraction) -> None:
+    p = result.provenance
+    assert p.backend == "local" and p.model == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    assert set(p.prompt_templates) == {"entities", "events"}
+    assert all(len(h) == 64 for h in p.prompt_templates.values())
+    assert p.usage.calls == 2 and p.usage.prompt_tokens > 1000 and p.usage.completion_tokens > 100
+    assert result.article.published == date(2025, 1, 7)
+
+
+def test_zelenskyys_direct_quote_is_verbatim_with_exact_offsets(result: ArticleExtraction) -> None:
+    quote = next(q for q in result.quotes if q.kind == QuoteKind.DIRECT and q.text.startswith("The Russians"))
+    assert (quote.span.start, quote.span.end) == (1274, 1527)
+    assert quote.text.endswith("nor against Sumy, the Kharkiv region or Zaporizhzhia")
+    assert result.actor(quote.speaker).name == "Volodymyr Zelenskyy"
+    assert quote.cue == "said"
+
+
+def test_blinkens_partial_quote(result: ArticleExtraction) -> None:
+    quote = next(q for q in result.quotes if q.text == "biggest ongoing drivers")
+    assert (quote.span.start, quote.span.end, quote.kind) == (1642, 1665, QuoteKind.DIRECT)
+    assert result.actor(quote.speaker).name == "Antony Blinken"
+    reported = next(q for q in result.quotes if q.span.start < 1642 < q.span.end)
+    assert reported.kind == QuoteKind.MIXED and result.actor(reported.speaker).name == "Antony Blinken"
+
+
+def test_reported_statement_of_the_governor(result: ArticleExtraction) -> None:
+    quote = next(q for q in result.quotes if q.text == "the attacks injured one person")
+    assert quote.kind == QuoteKind.INDIRECT
+    speaker = result.actor(quote.speaker)
+    assert (speaker.name, speaker.title) == ("Oleksandr Prokudin", "Kherson Governor")
+
+
+def test_one_actor_per_real_world_actor(result: ArticleExtraction) -> None:
+    names = [a.name for a in result.actors]
+    assert len(names) == len(set(names))
+    zelenskyy = next(a for a in result.actors if a.name == "Volodymyr Zelenskyy")
+    assert [m.text for m in zelenskyy.mentions] == ["Volodymyr Zelenskyy", "Zelenskyy"]
+    assert not any(n == "Zelenskyy" for n in names)
+
+
+def test_drone_event_has_both_numbers_and_the_tuesday_date(result: ArticleExtraction) -> None:
+    event = next(e for e in result.events if "28 of 38" in e.evidence.text)
+    assert {q.value for q in event.quantities} >= {28, 38}
+    assert event.date.value == date(2025, 1, 7) and event.date.expression == "Tuesday"
+    assert event.type.value == "ASSAULT"
+
+
+def test_kurakhove_capture_is_a_claim_not_a_fact(result: ArticleExtraction) -> None:
+    claims = [e for e in result.events if "Kurakhove" in e.evidence.text and e.status == EventStatus.CLAIMED]
+    assert claims
+    assert any(result.actor(e.claimed_by).name.endswith("Defense Ministry") for e in claims)
+    unconfirmed = [e for e in result.events if e.evidence.text.startswith("Ukrainian officials did not confirm")]
+    assert unconfirmed and unconfirmed[0].status == EventStatus.UNCONFIRMED
+    assert unconfirmed[0].date.value == date(2025, 1, 6)
+
+
+def test_async_twin_gives_the_same_result(result: ArticleExtraction) -> None:
+    again = _replay(run_async=True)
+    assert again.model_dump(exclude={"provenance"}) == result.model_dump(exclude={"provenance"})
+
+
+def test_a_changed_prompt_fails_loudly_instead_of_calling_a_model() -> None:
+    config = resolve_config(backend="local").with_endpoint(OFFLINE)
+    article = read_article_file(SAMPLE.article, published="2025-01-08")
+    with cassette(SAMPLE.cassette), Extractor(config=config) as extractor:
+        with pytest.raises(ExtractionError) as info:
+            extractor.extract(article)
+    assert cassette_mismatch(info.value)

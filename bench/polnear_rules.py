@@ -1,0 +1,108 @@
+"""Score the model-free layer (quotation detection + rule attribution) on PolNeAR.
+
+Usage: python bench/polnear_rules.py [../shared/data/polnear/dev]
+
+No model call: every detected quotation with a rule attribution and every sentence the rules
+read as reported speech is a prediction. A prediction matches a gold Content span when their
+character overlap is at least half of the longer of the two (greedy one-to-one, in text order).
+A matched speaker is correct when it shares a word with the gold Source span. This is the floor
+the model-assisted pipeline starts from, not the pipeline's score.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from extractor.assemble import assemble
+from extractor.inputs import make_article
+from extractor.quote_candidates import find_quotes
+from extractor.segment import sentences
+
+QUOTE_MARKS = "“\"‘'«„"
+
+
+def load_gold(ann: Path) -> list[dict]:
+    spans, links = {}, []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 3:
+            label, *ranges = parts[1].replace(";", " ").split()
+            numbers = [int(x) for x in ranges]
+            spans[parts[0]] = (label, min(numbers), max(numbers), parts[2])
+        elif line.startswith("E") and len(parts) >= 2:
+            links.append(dict(arg.split(":") for arg in parts[1].split()))
+    gold = []
+    for link in links:
+        content = spans.get(link.get("Content", ""))
+        if not content:
+            continue
+        source = spans.get(link.get("Source", ""))
+        gold.append({"start": content[1], "end": content[2], "text": content[3],
+                     "direct": content[3].lstrip()[:1] in QUOTE_MARKS, "source": source[3] if source else ""})
+    return gold
+
+
+def _match(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= 0.5 * max(a[1] - a[0], b[1] - b[0])
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in {"the", "and", "said"}}
+
+
+def score(directory: Path) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    started = time.perf_counter()
+    for ann in sorted((directory / "attributions").glob("*.ann")):
+        stem = ann.stem.rsplit("_", 1)[0]
+        if totals.get(f"seen:{stem}"):
+            continue
+        totals[f"seen:{stem}"] = 1
+        text = (directory / "text" / f"{stem}.txt").read_text(encoding="utf-8")
+        gold = load_gold(ann)
+        article = make_article(text)
+        built = assemble(article, sentences(article.text), find_quotes(article.text), None, None)
+        names = {a.id: a.name for a in built.actors}
+        for subset in ("all", "direct"):
+            golds = [g for g in gold if subset == "all" or g["direct"]]
+            preds = [q for q in built.quotes if subset == "all" or q.kind.value == "direct"]
+            used: set[int] = set()
+            for pred in preds:
+                # gold direct spans include the quotation marks; ours do not: compare on outer bounds
+                span = (pred.span.start - (1 if pred.kind.value == "direct" else 0),
+                        pred.span.end + (1 if pred.kind.value == "direct" else 0))
+                hit = next((i for i, g in enumerate(golds) if i not in used and _match(span, (g["start"], g["end"]))), None)
+                if hit is None:
+                    continue
+                used.add(hit)
+                totals[f"{subset}:tp"] += 1
+                speaker = names.get(pred.speaker or "", pred.speaker_name or "")
+                totals[f"{subset}:speaker_ok"] += bool(_words(speaker) & _words(golds[hit]["source"]))
+            totals[f"{subset}:pred"] += len(preds)
+            totals[f"{subset}:gold"] += len(golds)
+        totals["docs"] += 1
+    totals["seconds"] = time.perf_counter() - started
+    return totals
+
+
+def main() -> None:
+    directory = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/polnear/dev")
+    totals = score(directory)
+    print(f"PolNeAR {directory.name}: {int(totals['docs'])} documents, rules only, {totals['seconds']:.1f} s")
+    for subset in ("direct", "all"):
+        tp, pred, gold = totals[f"{subset}:tp"], totals[f"{subset}:pred"], totals[f"{subset}:gold"]
+        p = tp / pred if pred else 0.0
+        r = tp / gold if gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        acc = totals[f"{subset}:speaker_ok"] / tp if tp else 0.0
+        print(f"  {subset:6s} quotes: gold {int(gold):4d}  pred {int(pred):4d}  P {p:.3f}  R {r:.3f}  "
+              f"F1 {f1:.3f}  speaker accuracy {acc:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,8 @@ from schemas import (Actor, Article, Casualties, Event, EventDate, EventStatus, 
                      Quantity, Quote, QuoteKind, Span)
 from schemas.response import EntitiesResponse, EventItem, EventsResponse
 
+UNJUDGED_MIN_WORDS = 8
+INHERIT_WITHIN = 600
 _KILLED = re.compile(r"\b(kill|dead|death|died|fatalit)", re.I)
 _INJURED = re.compile(r"\b(injur|wound|hurt)", re.I)
 _SPEECH_VERBS = re.compile(
@@ -83,7 +85,7 @@ def _quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
         judged = judgements.get(cand.id)
         if judged is not None and not judged.quote and not (rule and cand.words >= 4):
             continue
-        if judged is None and not (rule and cand.words >= 3):
+        if judged is None and not (rule and cand.words >= 3) and cand.words < UNJUDGED_MIN_WORDS:
             continue
         speaker = rule.speaker if rule else (judged.speaker if judged else None)
         cue = rule.cue if rule else (judged.cue if judged else None)
@@ -117,9 +119,21 @@ def _quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
                             speaker=_speaker_id(registry, speaker, sent.start), speaker_name=speaker,
                             cue=cue.text, span=content))
     quotes.sort(key=lambda q: (q.span.start, q.span.end))
+    _inherit_speakers(quotes)
     for index, quote in enumerate(quotes, start=1):
         quote.id = f"Q{index}"
     return quotes
+
+
+def _inherit_speakers(quotes: list[Quote]) -> None:
+    """A quotation with no attribution of its own continues the last attributed speaker nearby
+    (news style: "X said ..." then a paragraph of quotation); farther away it stays unknown."""
+    last: Quote | None = None
+    for quote in quotes:
+        if quote.speaker is None and last is not None and quote.span.start - last.span.end <= INHERIT_WITHIN:
+            quote.speaker, quote.speaker_name = last.speaker, last.speaker_name
+        elif quote.speaker is not None:
+            last = quote
 
 
 def _speaker_id(registry: ActorRegistry, speaker: str | None, offset: int) -> str | None:

@@ -22,12 +22,14 @@ SPEECH_VERBS = (
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
-_NAME = r"(?:[A-Z][\w’'.-]*(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){0,5}[A-Z][\w’'.-]*"
+_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.|[A-Z][\w’'-]*)"
+_NAME = rf"(?:{_TOKEN}(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){{0,5}}{_TOKEN}"
 _NP = rf"(?:(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
 _SUBJECT = rf"(?:{_PRONOUN}|{_NP})"
 
 _AFTER_QUOTE = [
     re.compile(rf"^\s*,?\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<s>{_NAME}),\s+[^“”\"\n]{{3,140}}?,\s+(?:also\s+)?(?P<v>{_VERB})\b"),
     re.compile(rf"^\s*,?\s*(?P<v>{_VERB})\s+(?P<s>{_NAME}|{_PRONOUN})\b"),
 ]
 _BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+(?P<v>{_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")

@@ -18,6 +18,7 @@ import openai
 from pydantic import BaseModel
 
 from extractor.assemble import assemble
+from extractor.chunking import plan_chunks
 from extractor.inputs import InputError, make_article
 from extractor.llm.client import ModelConfig, make_async_client, make_client, request_options, resolve_config
 from extractor.prompting import RenderedPrompt, render
@@ -27,7 +28,7 @@ from schemas import Article, ArticleExtraction, Provenance, TokenUsage
 from schemas.response import EntitiesResponse, EventsResponse, specialise
 
 T = TypeVar("T", bound=BaseModel)
-MAX_ARTICLE_CHARS = 20_000
+MAX_ARTICLE_CHARS = 1_000_000
 STEPS: tuple[tuple[str, type[BaseModel]], ...] = (("entities", EntitiesResponse), ("events", EventsResponse))
 
 
@@ -36,18 +37,33 @@ class ExtractionError(RuntimeError):
 
 
 @dataclass
+class _Call:
+    """One model request: a step (entities or events) over one chunk of the article."""
+
+    prompt: RenderedPrompt
+    model: type[BaseModel]
+    context: dict[str, Any]
+    schema: dict[str, Any]
+
+
+@dataclass
 class _Prepared:
     article: Article
     sents: list[Sentence]
     candidates: list[QuoteCandidate]
-    prompts: list[tuple[RenderedPrompt, type[BaseModel]]]
-    context: dict[str, Any]
+    calls: list[_Call]
 
 
 class Extractor:
     """Holds one endpoint configuration (and the local server, if any) for many articles."""
 
-    def __init__(self, config: ModelConfig | None = None, **options: Any):
+    def __init__(self, config: ModelConfig | None = None, *, steps: tuple[str, ...] = ("entities", "events"),
+                 **options: Any):
+        """``steps`` limits the model calls: ``("entities",)`` gives actors and quotes only (half the cost)."""
+        unknown = set(steps) - {name for name, _ in STEPS}
+        if unknown or not steps:
+            raise ValueError(f"unknown steps {sorted(unknown)}; choose from {[name for name, _ in STEPS]}")
+        self.steps = tuple(steps)
         self.config = config or resolve_config(**options)
         self._server = None
         self._client: instructor.Instructor | None = None
@@ -78,13 +94,20 @@ class Extractor:
         """Parse, segment, detect quotations and render the prompts (no model call)."""
         article = text if isinstance(text, Article) else make_article(text, **meta)
         if len(article.text) > MAX_ARTICLE_CHARS:
-            raise InputError(f"article has {len(article.text)} characters; the limit for one request is "
-                             f"{MAX_ARTICLE_CHARS}")
+            raise InputError(f"article has {len(article.text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
         sents = sentences(article.text)
         candidates = find_quotes(article.text)
-        prompts = [(render(name, article, sents, candidates), model) for name, model in STEPS]
-        context = {"candidate_ids": {c.id for c in candidates}, "sentence_count": len(sents)}
-        return _Prepared(article, sents, candidates, prompts, context)
+        calls = []
+        for chunk in plan_chunks(sents, candidates, self.config.chunk_chars):
+            ids = [c.id for c in chunk.candidates]
+            context = {"candidate_ids": set(ids), "sentence_numbers": set(chunk.sentence_numbers),
+                       "sentences": {s.index: s.text for s in chunk.sentences}, "article_text": article.text,
+                       "strict": self.config.reask_ungrounded}
+            for name, model in STEPS:
+                if name in self.steps:
+                    calls.append(_Call(render(name, article, chunk.sentences, chunk.candidates), model, context,
+                                       specialise(model.model_json_schema(), ids, chunk.sentence_numbers)))
+        return _Prepared(article, sents, candidates, calls)
 
     def extract(self, text: str | Article, *, published: str | date | None = None,
                 article_id: str | None = None, title: str | None = None, source: str | None = None,
@@ -96,10 +119,9 @@ class Extractor:
         config = self._endpoint()
         if self._client is None:
             self._client = make_client(config)
-        usage, warnings, answers = TokenUsage(), [], []
-        for prompt, model in prepared.prompts:
-            answers.append(self._guard(lambda: self._client.create_with_completion(
-                **self._kwargs(config, prompt, model, prepared)), prompt.name, usage, warnings))
+        usage, warnings = TokenUsage(), []
+        answers = [self._guard(lambda: self._client.create_with_completion(**self._kwargs(config, call)),
+                               call, usage, warnings) for call in prepared.calls]
         return self._finish(prepared, answers, usage, warnings, started)
 
     async def aextract(self, text: str | Article, *, published: str | date | None = None,
@@ -114,30 +136,26 @@ class Extractor:
             self._aclient = make_async_client(config)
         usage, warnings = TokenUsage(), []
 
-        async def one(prompt: RenderedPrompt, model: type[BaseModel]) -> Any:
+        async def one(call: _Call) -> Any:
             try:
-                result = await self._aclient.create_with_completion(
-                    **self._kwargs(config, prompt, model, prepared))
+                result = await self._aclient.create_with_completion(**self._kwargs(config, call))
             except Exception as exc:  # noqa: BLE001 - classified below
-                return self._failure(exc, prompt.name, warnings)
+                return self._failure(exc, call, warnings)
             return self._record(result, usage)
 
-        answers = await asyncio.gather(*(one(p, m) for p, m in prepared.prompts))
+        answers = await asyncio.gather(*(one(call) for call in prepared.calls))
         return self._finish(prepared, list(answers), usage, warnings, started)
 
-    def _kwargs(self, config: ModelConfig, prompt: RenderedPrompt, model: type[BaseModel],
-                prepared: _Prepared) -> dict[str, Any]:
-        schema = specialise(model.model_json_schema(), sorted(prepared.context["candidate_ids"],
-                                                              key=lambda q: int(q[1:])),
-                            prepared.context["sentence_count"])
-        return dict(response_model=model, messages=prompt.messages, max_retries=config.max_reasks,
-                    context=prepared.context, **request_options(config, schema))
+    @staticmethod
+    def _kwargs(config: ModelConfig, call: _Call) -> dict[str, Any]:
+        return dict(response_model=call.model, messages=call.prompt.messages, max_retries=config.max_reasks,
+                    context=call.context, **request_options(config, call.schema))
 
-    def _guard(self, call: Any, name: str, usage: TokenUsage, warnings: list[str]) -> Any:
+    def _guard(self, request: Any, call: _Call, usage: TokenUsage, warnings: list[str]) -> Any:
         try:
-            result = call()
+            result = request()
         except Exception as exc:  # noqa: BLE001 - classified below
-            return self._failure(exc, name, warnings)
+            return self._failure(exc, call, warnings)
         return self._record(result, usage)
 
     @staticmethod
@@ -148,25 +166,54 @@ class Extractor:
         return parsed
 
     @staticmethod
-    def _failure(exc: Exception, name: str, warnings: list[str]) -> None:
-        """Transport failures abort the article; invalid output after re-asks only loses that step."""
+    def _failure(exc: Exception, call: _Call, warnings: list[str]) -> Any:
+        """Transport failures abort the article. Output still ungrounded after the re-asks is parsed
+        leniently so only the offending items are dropped (and counted); unparseable output loses the step."""
+        name = call.prompt.name
         cause = exc.__cause__ or exc
         if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
             raise ExtractionError(f"{name} call failed: {cause}") from exc
-        warnings.append(f"{name} step produced no valid output after re-asks: {str(exc).splitlines()[0][:300]}")
+        reason = str(exc).splitlines()[0][:300]
+        salvaged = _salvage(exc, call)
+        if salvaged is not None:
+            warnings.append(f"{name} step still ungrounded after re-asks, kept its grounded items: {reason}")
+            return salvaged
+        warnings.append(f"{name} step produced no valid output after re-asks: {reason}")
         return None
 
     def _finish(self, prepared: _Prepared, answers: list[Any], usage: TokenUsage, warnings: list[str],
                 started: float) -> ArticleExtraction:
-        entities, events = answers
+        entities, events = merge_answers([c.prompt.name for c in prepared.calls], answers)
         built = assemble(prepared.article, prepared.sents, prepared.candidates, entities, events)
         provenance = Provenance(
             backend=self.config.backend, model=self.config.model,
-            prompt_templates={p.name: p.template_hash for p, _ in prepared.prompts},
+            prompt_templates={c.prompt.name: c.prompt.template_hash for c in prepared.calls},
             usage=usage, wall_time_s=round(time.perf_counter() - started, 3))
         return ArticleExtraction(article=prepared.article, actors=built.actors, events=built.events,
                                  quotes=built.quotes, warnings=warnings + built.warnings,
                                  provenance=provenance)
+
+
+def _salvage(exc: Exception, call: _Call) -> BaseModel | None:
+    """The last answer of a failed re-ask loop, validated without the grounding checks."""
+    completion = getattr(exc, "last_completion", None)
+    try:
+        message = completion.choices[0].message
+        content = message.tool_calls[0].function.arguments if message.tool_calls else message.content
+        return call.model.model_validate_json(content or "", context={**call.context, "strict": False})
+    except Exception:  # noqa: BLE001 - nothing usable in the last answer
+        return None
+
+
+def merge_answers(names: list[str], answers: list[Any]) -> tuple[EntitiesResponse | None, EventsResponse | None]:
+    """Union of the per-chunk answers; they use global ids, so the overlap dedupes in ``assemble``."""
+    entities = [a for n, a in zip(names, answers) if n == "entities" and a is not None]
+    events = [a for n, a in zip(names, answers) if n == "events" and a is not None]
+    merged_entities = EntitiesResponse(actors=[x for a in entities for x in a.actors],
+                                       quotes=[x for a in entities for x in a.quotes],
+                                       reported=[x for a in entities for x in a.reported]) if entities else None
+    merged_events = EventsResponse(events=[x for a in events for x in a.events]) if events else None
+    return merged_entities, merged_events
 
 
 _SHARED: dict[tuple[Any, ...], Extractor] = {}

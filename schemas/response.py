@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 ActorTypeName = Literal["PERSON", "ORGANIZATION", "GOVERNMENT", "MILITARY", "COUNTRY",
                         "ARMED_GROUP", "MEDIA", "OTHER"]
@@ -39,13 +39,13 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return compact
 
 
-def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_count: int) -> dict[str, Any]:
+def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_numbers: list[int]) -> dict[str, Any]:
     """Narrow a compact schema to one article: quote ids and sentence numbers become enums.
 
     Under grammar-constrained decoding the model then cannot name a quotation or sentence that
-    does not exist, nor judge more quotations than were found.
+    does not exist, and judges exactly as many quotations as were found.
     """
-    sentence_enum = list(range(1, max(1, sentence_count) + 1))
+    sentence_enum = sorted(sentence_numbers) or [1]
 
     def walk(node: Any, key: str | None = None) -> Any:
         if isinstance(node, list):
@@ -60,9 +60,9 @@ def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_count:
             if "id" in props and "quote" in props:
                 props["id"] = {**props["id"], "enum": list(candidate_ids) or ["Q0"]}
         if key == "quotes" and out.get("type") == "array":
-            out["maxItems"] = len(candidate_ids)
+            out["minItems"] = out["maxItems"] = len(candidate_ids)
         if key in ("events", "reported") and out.get("type") == "array":
-            out["maxItems"] = max(1, sentence_count)
+            out["maxItems"] = max(1, len(sentence_enum))
         return out
 
     return walk(schema)
@@ -84,6 +84,17 @@ class ActorItem(CompactModel):
     name: str = Field(description="full name as written, no title")
     type: ActorTypeName
     title: str | None = Field(None, description="title/role, e.g. 'Kherson Governor'")
+
+    @field_validator("name")
+    @classmethod
+    def _named_in_article(cls, value: str, info: ValidationInfo) -> str:
+        context = _context(info)
+        if context.get("strict") and context.get("article_text") is not None:
+            from extractor.grounding.align import normalise
+
+            if normalise(value)[0] not in normalise(context["article_text"])[0]:
+                raise ValueError(f"actor {value!r} does not occur in the article; copy names exactly as written")
+        return value
 
 
 class QuoteJudgement(CompactModel):
@@ -110,9 +121,9 @@ class ReportedItem(CompactModel):
     @field_validator("s")
     @classmethod
     def _known_sentence(cls, value: int, info: ValidationInfo) -> int:
-        count = _context(info).get("sentence_count")
-        if count is not None and not 1 <= value <= count:
-            raise ValueError(f"sentence {value} does not exist; sentences are numbered 1..{count}")
+        numbers = _context(info).get("sentence_numbers")
+        if numbers is not None and value not in numbers:
+            raise ValueError(f"sentence {value} is not in the text; use one of {min(numbers)}..{max(numbers)}")
         return value
 
 
@@ -149,6 +160,19 @@ class EventItem(CompactModel):
     @classmethod
     def _known_sentence(cls, value: int, info: ValidationInfo) -> int:
         return ReportedItem._known_sentence(value, info)
+
+    @model_validator(mode="after")
+    def _numbers_in_evidence(self, info: ValidationInfo) -> "EventItem":
+        context = _context(info)
+        sentence = (context.get("sentences") or {}).get(self.s)
+        if context.get("strict") and sentence is not None:
+            from extractor.grounding.numbers import find_number
+
+            for number in self.numbers:
+                if find_number(number.value, sentence) is None:
+                    raise ValueError(f"number {number.value:g} ({number.what}) is not written in sentence "
+                                     f"{self.s}: {sentence!r}; report only numbers the sentence contains")
+        return self
 
 
 class EventsResponse(CompactModel):

@@ -18,7 +18,10 @@ SPEECH_VERBS = (
     "reported|reports|confirmed|confirms|denied|denies|acknowledged|admitted|replied|responded|"
     "tweeted|posted|suggested|suggests|believes|thinks|predicted|cited|alleged|alleges|recalled|"
     "continued|concluded|stressed|emphasized|emphasised|promised|vowed|urged|has said|have said|"
-    "had said|has argued|has claimed|said in a statement|has learned"
+    "had said|has argued|has claimed|said in a statement|has learned|wants|hopes|expects|proposes|proposed|"
+    "is proposing|called for|calls for|described|describes|agreed|disagreed|pledged|asserted|contended|"
+    "maintained|testified|estimated|indicated|shows|showed|found|finds|revealed|reveals|complained|charged|"
+    "countered|boasted|joked|questioned|challenged|suggested|announced|predicts|told reporters|explained"
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
@@ -37,6 +40,9 @@ _LEAD_IN = re.compile(r"^(?:(?:On|Earlier|Later|In|At|During|After|Before|Speaki
 _SENTENCE_SUBJECT = re.compile(rf"^(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously)\s+)?(?P<v>{_VERB})\b")
 _TRAILING = re.compile(rf",\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})(?:\s+\w+){{0,3}}[.!?”\"]*$")
 _TRAILING_INVERTED = re.compile(rf",\s*(?P<v>{_VERB})\s+(?P<s>{_NAME})[.!?]*$")
+_CLAUSE_SUBJECT = re.compile(rf"(?:^|[,;:—–]\s+|\b(?:and|but|while|as|because|after|when)\s+)"
+                             rf"(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously|has|have|had)\s+)?"
+                             rf"(?P<v>{_VERB})\b")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<s>{_NP})")
 
 
@@ -77,7 +83,7 @@ def attribute_sentence(text: str, sentence: Sentence) -> Attribution | None:
     offset = lead.end() if lead else 0
     if match := _SENTENCE_SUBJECT.match(body[offset:]):
         return _result(match, sentence.start + offset)
-    for pattern in (_TRAILING, _TRAILING_INVERTED):
+    for pattern in (_TRAILING, _TRAILING_INVERTED, _CLAUSE_SUBJECT):
         if match := pattern.search(body):
             return _result(match, sentence.start)
     if match := _ACCORDING.search(body):

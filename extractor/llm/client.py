@@ -41,6 +41,8 @@ class ModelConfig:
     temperature: float = 0.0
     seed: int | None = 0
     max_tokens: int = 2048
+    chunk_chars: int = 6000
+    reask_ungrounded: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     local_model_path: str | None = None
 
@@ -75,6 +77,7 @@ def resolve_config(*, backend: Backend | None = None, model: str | None = None,
         from extractor.llm.model_store import DEFAULT_MODEL
 
         options.setdefault("max_reasks", 1)
+        options.setdefault("reask_ungrounded", False)
         options.setdefault("max_tokens", 1200)
         return ModelConfig(backend="local", model=model or DEFAULT_MODEL.name, base_url=explicit_url,
                            api_key=LOCAL_API_KEY, mode=mode or "json",

@@ -1,9 +1,12 @@
-"""Score the model-free layer (quotation detection + rule attribution) on PolNeAR.
+"""Score quote extraction on PolNeAR: the model-free layer, or the pipeline with the local model.
 
-Usage: python bench/polnear_rules.py [../shared/data/polnear/dev]
+Usage:
+  python bench/polnear.py [DIR]                          # rules only, no model call (seconds)
+  python bench/polnear.py [DIR] --model [--limit N]      # embedded model, entities step only;
+                                                         # results cached in out/bench/polnear/
 
-No model call: every detected quotation with a rule attribution and every sentence the rules
-read as reported speech is a prediction (predictions nested inside another are not scored).
+Rules only: every detected quotation with a rule attribution (or of 8+ words) and every sentence
+the rules read as reported speech is a prediction (predictions nested inside another are not scored).
 A prediction is correct when it overlaps a fragment of a gold Content span (brat fragments:
 "“X,” he said. “Y.”" is one attribution in two fragments) by at least half of the longer of the
 two; precision counts correct predictions, recall gold attributions with at least one. A found
@@ -15,8 +18,8 @@ the model-assisted pipeline starts from, not the pipeline's score.
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -68,9 +71,54 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in {"the", "and", "said"}}
 
 
-def score(directory: Path) -> dict[str, float]:
+def rules_only(text: str, published: str | None) -> tuple[list, dict[str, str]]:
+    article = make_article(text, published=published)
+    built = assemble(article, sentences(article.text), find_quotes(article.text), None, None)
+    return built.quotes, {a.id: a.name for a in built.actors}, built.warnings
+
+
+def with_model(cache: Path, limit: int | None):
+    """An extract function running the embedded model (entities step), caching each result."""
+    from extractor import Extractor
+    from schemas import ArticleExtraction
+
+    cache.mkdir(parents=True, exist_ok=True)
+    state = {"extractor": None, "done": 0}
+
+    def run(text: str, published: str | None, stem: str):
+        path = cache / f"{stem}.json"
+        if path.is_file():
+            result = ArticleExtraction.model_validate_json(path.read_text())
+        else:
+            if limit is not None and state["done"] >= limit:
+                return None
+            if state["extractor"] is None:
+                state["extractor"] = Extractor(backend="local", steps=("entities",))
+            result = state["extractor"].extract(text, published=published)
+            path.write_text(result.model_dump_json())
+            state["done"] += 1
+        usage = result.provenance.usage
+        print(f"  {stem[:50]:50s} {result.provenance.wall_time_s:6.1f} s  {usage.prompt_tokens:5d}+"
+              f"{usage.completion_tokens:4d} tokens  {len(result.quotes)} quotes", flush=True)
+        return result.quotes, {a.id: a.name for a in result.actors}, result.warnings
+
+    return run
+
+
+def published_dates(directory: Path) -> dict[str, str]:
+    table = directory.parent / "metadata.tsv"
+    if not table.is_file():
+        return {}
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    return {r["filename"]: r.get("publication_date", "") for r in rows if r.get("publication_date")}
+
+
+def score(directory: Path, run=None) -> dict[str, float]:
     totals: dict[str, float] = defaultdict(float)
     started = time.perf_counter()
+    dates = published_dates(directory)
     for ann in sorted((directory / "attributions").glob("*.ann")):
         stem = ann.stem.rsplit("_", 1)[0]
         if totals.get(f"seen:{stem}"):
@@ -78,12 +126,15 @@ def score(directory: Path) -> dict[str, float]:
         totals[f"seen:{stem}"] = 1
         text = (directory / "text" / f"{stem}.txt").read_text(encoding="utf-8")
         gold = load_gold(ann)
-        article = make_article(text)
-        built = assemble(article, sentences(article.text), find_quotes(article.text), None, None)
-        names = {a.id: a.name for a in built.actors}
+        answer = run(text, dates.get(stem), stem) if run else rules_only(text, dates.get(stem))
+        if answer is None:
+            continue
+        quotes, names, warnings = answer
+        totals["dropped"] += sum(int(n) for w in warnings for n in re.findall(r"^dropped (\d+)", w))
+        totals["kept"] += len(quotes) + len(names)
         for subset in ("all", "direct"):
             golds = [g for g in gold if subset == "all" or g["direct"]]
-            preds = [q for q in top_level(built.quotes) if subset == "all" or q.kind.value == "direct"]
+            preds = [q for q in top_level(quotes) if subset == "all" or q.kind.value == "direct"]
             found: set[int] = set()
             for pred in preds:
                 # gold direct spans include the quotation marks; ours do not: compare on outer bounds
@@ -111,9 +162,20 @@ def score(directory: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    directory = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/polnear/dev")
-    totals = score(directory)
-    print(f"PolNeAR {directory.name}: {int(totals['docs'])} documents, rules only, {totals['seconds']:.1f} s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", default="../shared/data/polnear/dev")
+    parser.add_argument("--model", action="store_true", help="run the embedded model (entities step)")
+    parser.add_argument("--limit", type=int, default=None, help="at most N new model runs")
+    parser.add_argument("--cache", default="out/bench/polnear")
+    args = parser.parse_args()
+    directory = Path(args.directory)
+    run = with_model(Path(args.cache), args.limit) if args.model else None
+    totals = score(directory, run)
+    kind = "embedded model (entities step)" if args.model else "rules only"
+    print(f"PolNeAR {directory.name}: {int(totals['docs'])} documents, {kind}, {totals['seconds']:.1f} s")
+    dropped = totals["dropped"]
+    print(f"  dropped as ungrounded: {int(dropped)} of {int(dropped + totals['kept'])} items "
+          f"({dropped / max(1, dropped + totals['kept']):.1%}; quotes and actors kept + dropped)")
     for subset in ("direct", "all"):
         tp, pred, gold = totals[f"{subset}:tp"], totals[f"{subset}:pred"], totals[f"{subset}:gold"]
         p = totals[f"{subset}:pred_ok"] / pred if pred else 0.0

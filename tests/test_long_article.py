@@ -1,0 +1,62 @@
+"""A long article goes through the real pipeline in overlapping chunks, answered by a stand-in
+model on loopback that judges whatever the constrained schema offers it. Offsets must refer to
+the whole article and the overlap must not duplicate anything."""
+
+from __future__ import annotations
+
+import json
+
+from extractor import Extractor, resolve_config
+from extractor.segment import sentences
+from tests.servers import json_reply, serve
+from tests.test_chunking import _long_article
+
+
+def _stand_in_model(method: str, path: str, body: bytes):
+    request = json.loads(body)
+    schema = request["response_format"]["schema"]
+    props = schema["properties"]
+    if "events" in props:
+        numbers = props["events"]["items"]["properties"]["s"]["enum"]
+        answer = {"events": [{"s": n, "type": "ASSAULT", "summary": "drones shot down", "agent": "The army",
+                              "numbers": [{"value": 12, "what": "drones shot down"}]}
+                             for n in numbers if n % 5 == 3]}
+    else:
+        ids = props["quotes"]["items"]["properties"]["id"]["enum"]
+        numbers = props["reported"]["items"]["properties"]["s"]["enum"]
+        answer = {"actors": [{"name": "The army", "type": "MILITARY"}],
+                  "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],
+                  "reported": [{"s": n, "speaker": "Officials", "cue": "said"} for n in numbers if n % 5 == 1]}
+    completion = {"id": "x", "object": "chat.completion", "created": 0, "model": request["model"],
+                  "choices": [{"index": 0, "finish_reason": "stop",
+                               "message": {"role": "assistant", "content": json.dumps(answer)}}],
+                  "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}
+    return json_reply(200, completion)
+
+
+def test_long_article_is_chunked_merged_and_grounded_in_the_whole_text() -> None:
+    text = _long_article(24)
+    with serve(_stand_in_model) as (url, log):
+        config = resolve_config(backend="local", base_url=url + "/v1", chunk_chars=700)
+        with Extractor(config=config) as extractor:
+            result = extractor.extract(text, published="2025-01-07")
+    chunks = len(log) // 2
+    assert len(text) > 5 * 700 and chunks >= 6
+    assert result.provenance.usage.calls == len(log)
+
+    direct = [q for q in result.quotes if q.kind.value == "direct"]
+    assert len(direct) == 24
+    assert [q.span.start for q in direct] == [i for i in range(len(text)) if text.startswith("We saw the fire", i)]
+    for quote in result.quotes:
+        assert text[quote.span.start:quote.span.end] == quote.text
+    assert len({(q.span.start, q.span.end) for q in result.quotes}) == len(result.quotes)
+
+    drones = [e for e in result.events if "12 drones" in e.evidence.text]
+    assert len(drones) == 24
+    assert len({e.evidence.start for e in result.events}) == len(result.events)
+    sents = {s.index: s for s in sentences(text)}
+    for event in result.events:
+        assert text[event.evidence.start:event.evidence.end] == event.evidence.text
+        assert any(s.start == event.evidence.start for s in sents.values())
+        assert [q.value for q in event.quantities] == [12]
+    assert [a.name for a in result.actors if a.type.value == "MILITARY"] == ["army"]

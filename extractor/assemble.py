@@ -51,7 +51,7 @@ def assemble(article: Article, sents: list[Sentence], candidates: list[QuoteCand
         for item in entities.actors:
             registry.add(item.name, item.type, item.title)
     quotes = _quotes(text, sents, candidates, entities, registry, warnings)
-    built_events = _events(article, sents, events, registry, warnings) if events else []
+    built_events = _events(article, sents, events, registry, warnings, quotes) if events else []
     if registry.rejected:
         warnings.append(f"dropped {len(registry.rejected)} actor name(s) not found in the article: "
                         + ", ".join(repr(n) for n in registry.rejected))
@@ -158,15 +158,23 @@ def _overlap(a: Span, b: Span) -> float:
     return inter / max(1, min(a.end - a.start, b.end - b.start))
 
 
+_CREDIT = re.compile(r"\b(?:contributed to this report|information for this report|reporting by|editing by|"
+                     r"writing by|this report was provided|this story was provided)\b", re.I)
+
+
 def _events(article: Article, sents: list[Sentence], response: EventsResponse,
-            registry: ActorRegistry, warnings: list[str]) -> list[Event]:
+            registry: ActorRegistry, warnings: list[str], quotes: list[Quote]) -> list[Event]:
     text = article.text
     events: list[Event] = []
     seen: set[tuple[int, str, str]] = set()
     dropped_numbers: list[str] = []
+    credits = 0
     for item in response.events:
         sent = _sentence(sents, item.s)
         if sent is None:
+            continue
+        if _CREDIT.search(sent.text):
+            credits += 1
             continue
         key = (item.s, item.type, (item.agent or "").lower()[:48])
         if key in seen:
@@ -182,6 +190,10 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
                     participants.append(Participant(actor_id=actor_id, role=role))
         rule = attribute_sentence(text, sent)
         claimed_by = _speaker_id(registry, rule.speaker, sent.start) if rule else None
+        inside = next((q for q in quotes if q.kind == QuoteKind.DIRECT and q.speaker and
+                       q.span.start <= sent.start + 1 and sent.start < q.span.end), None)
+        if claimed_by is None and inside is not None:
+            claimed_by = inside.speaker
         events.append(Event(
             id=f"E{len(events) + 1}", type=check_type(EventType(item.type), sent.text), mode=_clean(_trim(item.mode, 12)),
             summary=_trim(_MARKER.sub("", item.summary).strip(" ‘’'\"“”"), 80) or "", evidence=evidence, date=_date(article, sent, None),
@@ -189,6 +201,8 @@ def _events(article: Article, sents: list[Sentence], response: EventsResponse,
                        if loc and align(loc, text, sent.start, sent.end, threshold=95.0)],
             participants=participants, quantities=quantities, casualties=casualties,
             claimed_by=claimed_by, status=_status(sent.text, claimed_by)))
+    if credits:
+        warnings.append(f"dropped {credits} event(s) cited from the article's credit line")
     if dropped_numbers:
         warnings.append(f"dropped {len(dropped_numbers)} event number(s) not written in their evidence: "
                         + ", ".join(dropped_numbers))

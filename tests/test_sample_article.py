@@ -132,3 +132,15 @@ def test_a_changed_prompt_fails_loudly_instead_of_calling_a_model() -> None:
         with pytest.raises(ExtractionError) as info:
             extractor.extract(article)
     assert cassette_mismatch(info.value)
+
+
+def test_events_told_inside_a_quotation_are_the_speakers_claims(result: ArticleExtraction) -> None:
+    deployed = next(e for e in result.events if e.evidence.text.startswith("“The Russians have deployed")
+                    or "The Russians have deployed" in e.evidence.text)
+    assert deployed.status == EventStatus.CLAIMED
+    assert result.actor(deployed.claimed_by).name == "Volodymyr Zelenskyy"
+
+
+def test_the_credit_line_is_not_an_event(result: ArticleExtraction) -> None:
+    assert not any("Associated Press" in e.evidence.text for e in result.events)
+    assert "dropped 1 event(s) cited from the article's credit line" in result.warnings

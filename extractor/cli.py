@@ -32,13 +32,16 @@ def extract_command(
     backend: Optional[str] = typer.Option(None, help="local or openai (default: from the environment)."),
     mode: Optional[str] = typer.Option(None, help="instructor mode: tools, json or md_json."),
     local_model: Optional[Path] = typer.Option(None, "--local-model", help="Any GGUF file for the local backend."),
+    steps: str = typer.Option("entities,events", help="Model steps to run: entities, events, both, or 'none' "
+                                                       "for rules only (quotes and actors mentioned as speakers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
 ) -> None:
     """Extract one article, print a summary and write the JSON."""
+    chosen = () if steps.strip().lower() == "none" else tuple(s.strip() for s in steps.split(",") if s.strip())
     try:
         doc = read_article_file(article, published=published)
         with Extractor(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
-                       local_model=str(local_model) if local_model else None) as extractor:
+                       local_model=str(local_model) if local_model else None, steps=chosen) as extractor:
             result = extractor.extract(doc)
     except (InputError, ExtractionError, model_store.ModelError, ValueError, RuntimeError) as exc:
         err.print(f"[red]error:[/] {exc}")

@@ -59,9 +59,10 @@ class Extractor:
 
     def __init__(self, config: ModelConfig | None = None, *, steps: tuple[str, ...] = ("entities", "events"),
                  **options: Any):
-        """``steps`` limits the model calls: ``("entities",)`` gives actors and quotes only (half the cost)."""
+        """``steps`` limits the model calls: ``("entities",)`` gives actors and quotes only (half the
+        cost); ``()`` runs no model at all (quotations, attributions and reported speech by rules)."""
         unknown = set(steps) - {name for name, _ in STEPS}
-        if unknown or not steps:
+        if unknown:
             raise ValueError(f"unknown steps {sorted(unknown)}; choose from {[name for name, _ in STEPS]}")
         self.steps = tuple(steps)
         self.config = config or resolve_config(**options)
@@ -116,8 +117,8 @@ class Extractor:
         started = time.perf_counter()
         prepared = self.prepare(text, published=published, article_id=article_id, title=title,
                                 source=source, url=url)
-        config = self._endpoint()
-        if self._client is None:
+        config = self._endpoint() if prepared.calls else self.config
+        if self._client is None and prepared.calls:
             self._client = make_client(config)
         usage, warnings = TokenUsage(), []
         answers = [self._guard(lambda: self._client.create_with_completion(**self._kwargs(config, call)),
@@ -131,8 +132,8 @@ class Extractor:
         started = time.perf_counter()
         prepared = self.prepare(text, published=published, article_id=article_id, title=title,
                                 source=source, url=url)
-        config = await asyncio.to_thread(self._endpoint)
-        if self._aclient is None:
+        config = await asyncio.to_thread(self._endpoint) if prepared.calls else self.config
+        if self._aclient is None and prepared.calls:
             self._aclient = make_async_client(config)
         usage, warnings = TokenUsage(), []
 
@@ -236,15 +237,16 @@ def _close_shared() -> None:
 def extract(text: str | Article, *, published: str | date | None = None, article_id: str | None = None,
             title: str | None = None, source: str | None = None, url: str | None = None,
             model: str | None = None, backend: str | None = None, base_url: str | None = None,
-            api_key: str | None = None, mode: str | None = None,
-            local_model: str | None = None) -> ArticleExtraction:
+            api_key: str | None = None, mode: str | None = None, local_model: str | None = None,
+            steps: tuple[str, ...] | None = None) -> ArticleExtraction:
     """Extract actors, events and quotes from one article.
 
     With no ``api_key``/``base_url`` (and no ``OPENAI_API_KEY``/``OPENAI_BASE_URL``) the embedded
     local model runs; its server is started once and reused for later calls in this process.
+    ``steps=()`` runs no model (rule-based quotes and speakers only).
     """
     extractor = _shared(dict(model=model, backend=backend, base_url=base_url, api_key=api_key,
-                             mode=mode, local_model=local_model))
+                             mode=mode, local_model=local_model, steps=steps))
     return extractor.extract(text, published=published, article_id=article_id, title=title,
                              source=source, url=url)
 
@@ -252,10 +254,10 @@ def extract(text: str | Article, *, published: str | date | None = None, article
 async def aextract(text: str | Article, *, published: str | date | None = None, article_id: str | None = None,
                    title: str | None = None, source: str | None = None, url: str | None = None,
                    model: str | None = None, backend: str | None = None, base_url: str | None = None,
-                   api_key: str | None = None, mode: str | None = None,
-                   local_model: str | None = None) -> ArticleExtraction:
+                   api_key: str | None = None, mode: str | None = None, local_model: str | None = None,
+                   steps: tuple[str, ...] | None = None) -> ArticleExtraction:
     """The async twin of ``extract``."""
     extractor = _shared(dict(model=model, backend=backend, base_url=base_url, api_key=api_key,
-                             mode=mode, local_model=local_model))
+                             mode=mode, local_model=local_model, steps=steps))
     return await extractor.aextract(text, published=published, article_id=article_id, title=title,
                                     source=source, url=url)

@@ -40,3 +40,14 @@ def test_empty_article_is_a_clear_error(tmp_path: Path) -> None:
 def test_schema_command_prints_the_output_schema() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0 and json.loads(result.output)["title"] == "ArticleExtraction"
+
+
+def test_rules_only_needs_no_model(tmp_path: Path) -> None:
+    out = tmp_path / "rules.json"
+    result = runner.invoke(app, ["extract", str(SAMPLE.article), "--steps", "none", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["provenance"]["usage"]["calls"] == 0 and data["events"] == []
+    zelenskyy = next(q for q in data["quotes"] if q["kind"] == "direct" and q["text"].startswith("The Russians"))
+    speaker = next(a for a in data["actors"] if a["id"] == zelenskyy["speaker"])
+    assert speaker["name"] == "Volodymyr Zelenskyy"

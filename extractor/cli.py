@@ -1,4 +1,4 @@
-"""Command line: ``extractor extract``, ``extractor model install``, ``extractor schema``."""
+"""Command line: ``extractor extract``, ``eval``, ``schema``, ``model install``, ``model path``."""
 
 from __future__ import annotations
 
@@ -58,6 +58,52 @@ def extract_command(
             Console().print(f"[green]wrote[/] {out}")
     elif not out:
         sys.stdout.write(payload + "\n")
+
+
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Argument(..., exists=True, help="Gold corpus: PolNeAR split dir, WikiEvents or native JSONL."),
+    fmt: str = typer.Option(..., "--format", help="polnear, wikievents or native."),
+    predictions: Optional[Path] = typer.Option(None, help="Score these ArticleExtraction JSON/JSONL results "
+                                                           "instead of running the extraction."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report as JSON."),
+    cache: Path = typer.Option(Path("out/eval-cache"), help="Results cache for extraction runs."),
+    limit: Optional[int] = typer.Option(None, help="At most N new extractions (cached ones always count)."),
+    steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
+    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    backend: Optional[str] = typer.Option(None, help="local or openai."),
+) -> None:
+    """Score extraction against annotated news: a table on screen, the full report as JSON."""
+    from extractor.evaluation import load_gold, score_documents
+    from extractor.evaluation.runner import pair_with_predictions, read_predictions, run_extraction
+    from extractor.summary import print_report
+
+    console = Console()
+    try:
+        docs = load_gold(gold, fmt)
+        if predictions:
+            pairs, missing = pair_with_predictions(docs, read_predictions(predictions))
+            if missing:
+                err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
+        else:
+            chosen = () if steps.strip().lower() == "none" else tuple(x.strip() for x in steps.split(",") if x.strip())
+            with Extractor(model=model, base_url=base_url, backend=backend, steps=chosen) as extractor:
+                def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
+                    if error:
+                        err.print(f"[red]failed[/] {doc.id}: {error}")
+                    else:
+                        err.print(f"[dim]{doc.id}: {result.provenance.wall_time_s:.1f} s, "
+                                  f"{result.provenance.usage.prompt_tokens}+{result.provenance.usage.completion_tokens} tokens[/]")
+                pairs = list(run_extraction(docs, extractor, cache, progress, limit))
+    except (ValueError, RuntimeError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    report = score_documents(pairs)
+    print_report(report, console, title=f"{fmt}: {gold}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
 
 
 @app.command("schema")

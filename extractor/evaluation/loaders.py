@@ -1,0 +1,128 @@
+"""Loaders for PolNeAR (brat standoff attributions) and WikiEvents (JSONL) into ``GoldDocument``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.evaluation.gold import GoldActor, GoldDocument, GoldEvent, GoldQuote, load_native
+from extractor.evaluation.kairos import ROLE_TO_OURS, to_plover
+
+QUOTE_MARKS = "“\"‘'«„"
+NAMED_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "GPE": "COUNTRY"}
+FORMATS = ("polnear", "wikievents", "native")
+
+
+def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
+    """Load a gold corpus: ``polnear`` (a split directory), ``wikievents`` or ``native`` (a JSONL file)."""
+    path = Path(path)
+    if fmt == "polnear":
+        return load_polnear(path)
+    if fmt == "wikievents":
+        return load_wikievents(path if path.is_file() else path / "dev.jsonl")
+    if fmt == "native":
+        return load_native(path)
+    raise ValueError(f"unknown gold format {fmt!r}; use one of {FORMATS}")
+
+
+def parse_ann(text: str) -> list[GoldQuote]:
+    """Attributions of a brat ``.ann`` file: Content fragments, direct when the content opens with a
+    quotation mark, and the Source span's text as speaker."""
+    spans: dict[str, tuple[str, tuple[tuple[int, int], ...], str]] = {}
+    links: list[dict[str, str]] = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 3:
+            label, _, ranges = parts[1].partition(" ")
+            fragments = tuple(tuple(int(x) for x in r.split()) for r in ranges.split(";"))
+            spans[parts[0]] = (label, fragments, parts[2])  # type: ignore[assignment]
+        elif line.startswith("E") and len(parts) >= 2:
+            links.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
+    quotes = []
+    for link in links:
+        content = spans.get(link.get("Content", ""))
+        if content is None:
+            continue
+        source = spans.get(link.get("Source", ""))
+        quotes.append(GoldQuote(fragments=content[1], direct=content[2].lstrip()[:1] in QUOTE_MARKS,
+                                speaker=source[2] if source else ""))
+    return quotes
+
+
+def load_polnear(directory: Path) -> list[GoldDocument]:
+    """One document per text with attributions; several annotators' files: the first by name."""
+    dates = _polnear_dates(directory.parent / "metadata.tsv")
+    docs: dict[str, GoldDocument] = {}
+    for ann in sorted((directory / "attributions").glob("*.ann")):
+        stem = ann.stem.rsplit("_", 1)[0]
+        text_file = directory / "text" / f"{stem}.txt"
+        if stem in docs or not text_file.is_file():
+            continue
+        docs[stem] = GoldDocument(id=stem, text=text_file.read_text(encoding="utf-8"), published=dates.get(stem),
+                                  quotes=parse_ann(ann.read_text(encoding="utf-8")))
+    return list(docs.values())
+
+
+def _polnear_dates(table: Path) -> dict[str, str]:
+    if not table.is_file():
+        return {}
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    return {r["filename"]: r["publication_date"] for r in rows if r.get("publication_date")}
+
+
+def load_wikievents(path: Path) -> list[GoldDocument]:
+    """Named PER/ORG/GPE mentions as actors (grouped by surface text) and events mapped to PLOVER.
+
+    WikiEvents' token offsets count gaps between sentences that its ``text`` field lacks, so the
+    article text is rebuilt by placing each sentence at its first token's offset (then every offset
+    matches; a document where they still do not is refused).
+    """
+    docs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        text = _rebuild_text(raw["sentences"])
+        tokens = [token for sentence in raw["sentences"] for token in sentence[0]]
+        if any(text[s:e] != t for t, s, e in tokens):
+            raise ValueError(f"{raw['doc_id']}: token offsets do not match the rebuilt text")
+
+        def span(start: int, end: int) -> tuple[int, int]:
+            return tokens[start][1], tokens[end - 1][2]
+
+        by_id = {m["id"]: m for m in raw["entity_mentions"]}
+        actors: dict[str, list[tuple[int, int]]] = {}
+        kinds: dict[str, str] = {}
+        for mention in raw["entity_mentions"]:
+            if mention["entity_type"] in NAMED_TYPES:
+                actors.setdefault(mention["text"], []).append(span(mention["start"], mention["end"]))
+                kinds[mention["text"]] = NAMED_TYPES[mention["entity_type"]]
+        events = []
+        for event in raw["event_mentions"]:
+            plover = to_plover(event["event_type"])
+            if plover is None:
+                continue
+            trigger = event["trigger"]
+            start, end = span(trigger["start"], trigger["end"])
+            arguments = tuple((ROLE_TO_OURS.get(a["role"], a["role"].lower()),
+                               by_id.get(a["entity_id"], {}).get("text", a.get("text", "")))
+                              for a in event["arguments"])
+            events.append(GoldEvent(plover, start, end, arguments, event["event_type"]))
+        docs.append(GoldDocument(id=raw["doc_id"], text=text, actors=[
+            GoldActor(name, kinds[name], tuple(spans)) for name, spans in actors.items()], events=events))
+    return docs
+
+
+def _rebuild_text(sentences: list) -> str:
+    parts: list[str] = []
+    length = 0
+    for tokens, sentence in sentences:
+        start = tokens[0][1] if tokens else length
+        if start > length:
+            parts.append(" " * (start - length))
+            length = start
+        parts.append(sentence)
+        length += len(sentence)
+    return "".join(parts)

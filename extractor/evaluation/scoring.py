@@ -1,0 +1,243 @@
+"""Score extractions against gold, per document and micro-averaged over a corpus.
+
+Matching rules (all spans are character offsets into the same text):
+- Spans match when they overlap by at least ``OVERLAP`` (50%) of the longer of the two. A direct
+  quote is compared with its quotation marks (gold corpora include them; our spans do not).
+- Quotes: a gold attribution may have several fragments ("“X,” he said. “Y.”"); a prediction is
+  correct when it matches any fragment of any gold quote; recall counts gold quotes with at least
+  one correct prediction; a prediction repeating an earlier one's span counts as wrong. Predictions
+  nested in another prediction (a partial quote inside a
+  reported statement) are not scored. Direct-only figures use direct gold and direct predictions.
+- Speaker accuracy: over found gold quotes whose source is a name (not a bare pronoun), the
+  predicted speaker shares a word of 3+ letters with the gold source.
+- Actors: mention level; a predicted actor mention is correct when it matches a gold named mention.
+- Events: same type and the gold trigger inside (or matching) the predicted evidence, one-to-one.
+  Arguments of matched events: same role (target and victim are interchangeable) and a shared word.
+- Grounding rate: share of predicted spans whose text equals the article text at their offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.evaluation.gold import GoldDocument
+from schemas import ArticleExtraction
+
+OVERLAP = 0.5
+QUOTE_MARKS = "“”\"‘’'«»„"
+PRONOUNS = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "you", "said", "says", ""}
+_STOP = {"the", "and", "said", "for", "mr", "mrs", "ms"}
+
+
+def spans_match(a: tuple[int, int], b: tuple[int, int], overlap: float = OVERLAP) -> bool:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= overlap * max(a[1] - a[0], b[1] - b[0])
+
+
+def words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOP}
+
+
+@dataclass
+class Counts:
+    """True positives counted on each side, so one-to-many matches stay honest."""
+
+    pred: int = 0
+    pred_ok: int = 0
+    gold: int = 0
+    gold_found: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.pred += other.pred
+        self.pred_ok += other.pred_ok
+        self.gold += other.gold
+        self.gold_found += other.gold_found
+
+    @property
+    def precision(self) -> float:
+        return self.pred_ok / self.pred if self.pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.gold_found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {"pred": self.pred, "gold": self.gold, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Ratio:
+    ok: int = 0
+    total: int = 0
+
+    def add(self, other: "Ratio") -> None:
+        self.ok += other.ok
+        self.total += other.total
+
+    @property
+    def value(self) -> float:
+        return self.ok / self.total if self.total else 0.0
+
+
+METRICS = ("quotes_direct", "quotes_all", "actors", "events", "event_arguments")
+
+
+@dataclass
+class DocScore:
+    id: str
+    counts: dict[str, Counts] = field(default_factory=dict)
+    speaker: dict[str, Ratio] = field(default_factory=dict)
+    grounding: Ratio = field(default_factory=Ratio)
+    wall_time_s: float = 0.0
+    tokens: int = 0
+
+
+@dataclass
+class Report:
+    documents: list[DocScore]
+
+    def total(self, metric: str) -> Counts:
+        result = Counts()
+        for doc in self.documents:
+            if metric in doc.counts:
+                result.add(doc.counts[metric])
+        return result
+
+    def speaker_accuracy(self, subset: str) -> float:
+        result = Ratio()
+        for doc in self.documents:
+            result.add(doc.speaker.get(subset, Ratio()))
+        return result.value
+
+    def grounding_rate(self) -> float:
+        result = Ratio()
+        for doc in self.documents:
+            result.add(doc.grounding)
+        return result.value
+
+    def metrics(self) -> list[str]:
+        return [m for m in METRICS if any(m in d.counts for d in self.documents)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": len(self.documents),
+            "micro": {m: self.total(m).as_dict() for m in self.metrics()},
+            "speaker_accuracy": {s: round(self.speaker_accuracy(s), 4) for s in ("direct", "all")
+                                 if any(s in d.speaker for d in self.documents)},
+            "grounding_rate": round(self.grounding_rate(), 4),
+            "per_document": [{"id": d.id, "wall_time_s": d.wall_time_s, "tokens": d.tokens,
+                              **{m: c.as_dict() for m, c in d.counts.items()}} for d in self.documents],
+        }
+
+
+def _outer(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span over the quotation marks around it."""
+    if start > 0 and text[start - 1] in QUOTE_MARKS:
+        start -= 1
+    if end < len(text) and text[end] in QUOTE_MARKS + ",":
+        end += 1
+    return start, end
+
+
+def _top_level(quotes: list[Any]) -> list[Any]:
+    return [q for q in quotes if not any(
+        o is not q and o.span.start <= q.span.start and q.span.end <= o.span.end
+        and o.span.end - o.span.start > q.span.end - q.span.start for o in quotes)]
+
+
+def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    names = {a.id: a.name for a in pred.actors}
+    text = gold.text
+    for subset in ("all", "direct"):
+        golds = [g for g in gold.quotes or [] if subset == "all" or g.direct]
+        preds = [q for q in _top_level(pred.quotes) if subset == "all" or q.kind.value == "direct"]
+        counts, speaker, found, seen = Counts(pred=len(preds), gold=len(golds)), Ratio(), set(), set()
+        for quote in preds:
+            span = _outer(text, quote.span.start, quote.span.end)
+            if span in seen:
+                continue
+            seen.add(span)
+            hit = next((i for i, g in enumerate(golds) if any(spans_match(span, f) for f in g.fragments)), None)
+            if hit is None:
+                continue
+            counts.pred_ok += 1
+            if hit in found:
+                continue
+            found.add(hit)
+            if golds[hit].speaker.strip().lower() not in PRONOUNS:
+                speaker.total += 1
+                name = names.get(quote.speaker or "", quote.speaker_name or "")
+                speaker.ok += bool(words(name) & words(golds[hit].speaker))
+        counts.gold_found = len(found)
+        doc.counts[f"quotes_{subset}"] = counts
+        doc.speaker[subset] = speaker
+
+
+def score_actors(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    gold_mentions = [m for a in gold.actors or [] for m in a.mentions]
+    pred_mentions = [(m.start, m.end) for a in pred.actors for m in a.mentions]
+    counts = Counts(pred=len(pred_mentions), gold=len(gold_mentions))
+    counts.pred_ok = sum(any(spans_match(p, g) for g in gold_mentions) for p in pred_mentions)
+    counts.gold_found = sum(any(spans_match(p, g) for p in pred_mentions) for g in gold_mentions)
+    doc.counts["actors"] = counts
+
+
+def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    golds = list(gold.events or [])
+    names = {a.id: a.name for a in pred.actors}
+    counts, args, used = Counts(pred=len(pred.events), gold=len(golds)), Counts(), set()
+    for event in pred.events:
+        evidence = (event.evidence.start, event.evidence.end)
+        hit = next((i for i, g in enumerate(golds) if i not in used and g.type == event.type.value and
+                    (evidence[0] <= g.start and g.end <= evidence[1] or spans_match(evidence, (g.start, g.end)))),
+                   None)
+        if hit is None:
+            continue
+        used.add(hit)
+        counts.pred_ok += 1
+        predicted = [(_role(p.role), names.get(p.actor_id, "")) for p in event.participants]
+        expected = [(_role(role), name) for role, name in golds[hit].arguments]
+        args.pred += len(predicted)
+        args.gold += len(expected)
+        args.pred_ok += sum(any(r == gr and words(n) & words(gn) for gr, gn in expected) for r, n in predicted)
+        args.gold_found += sum(any(r == pr and words(n) & words(pn) for pr, pn in predicted) for gr, n in expected
+                               for r in [gr])
+    counts.gold_found = len(used)
+    doc.counts["events"] = counts
+    doc.counts["event_arguments"] = args
+
+
+def _role(role: str) -> str:
+    return "target" if role in {"target", "victim"} else role
+
+
+def grounding(pred: ArticleExtraction) -> Ratio:
+    text = pred.article.text
+    spans = [m for a in pred.actors for m in a.mentions] + [q.span for q in pred.quotes] + \
+            [e.evidence for e in pred.events] + [e.date.span for e in pred.events if e.date and e.date.span]
+    return Ratio(ok=sum(text[s.start:s.end] == s.text for s in spans), total=len(spans))
+
+
+def score_documents(pairs: list[tuple[GoldDocument, ArticleExtraction]]) -> Report:
+    """Score each (gold, prediction) pair on what the gold annotates."""
+    documents = []
+    for gold, pred in pairs:
+        doc = DocScore(id=gold.id, wall_time_s=pred.provenance.wall_time_s,
+                       tokens=pred.provenance.usage.prompt_tokens + pred.provenance.usage.completion_tokens)
+        if gold.quotes is not None:
+            score_quotes(gold, pred, doc)
+        if gold.actors is not None:
+            score_actors(gold, pred, doc)
+        if gold.events is not None:
+            score_events(gold, pred, doc)
+        doc.grounding = grounding(pred)
+        documents.append(doc)
+    return Report(documents)

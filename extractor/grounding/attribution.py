@@ -25,7 +25,7 @@ SPEECH_VERBS = (
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
-_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.|[A-Z][\w’'-]*)"
+_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)*|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Rev)\.|[A-Z][\w’'-]*)"
 _NAME = rf"(?:{_TOKEN}(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){{0,5}}{_TOKEN}"
 _NP = rf"(?:(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
 _SUBJECT = rf"(?:{_PRONOUN}|{_NP})"

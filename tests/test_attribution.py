@@ -1,0 +1,54 @@
+"""Rule-based attribution of quotations and reported speech, one news pattern per case."""
+
+import pytest
+
+from extractor.grounding.attribution import attribute_quote, attribute_sentence
+from extractor.grounding.reported import content_span, cue_span
+from extractor.quote_candidates import find_quotes
+from extractor.segment import paragraphs, sentence_at, sentences
+
+
+def _quote_speaker(text: str) -> str | None:
+    (quote,) = find_quotes(text)
+    sents = sentences(text)
+    para_end = next(e for s, e in paragraphs(text) if s <= quote.outer_start < e)
+    found = attribute_quote(text, quote.outer_start, quote.outer_end, sentence_at(sents, quote.outer_start), para_end)
+    return found.speaker if found else None
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“We hold the line,” Zelenskyy said.", "Zelenskyy"),
+    ("“We hold the line,” said Jane Roe. Mike Doe disagreed.", "Jane Roe"),
+    ("“We hold the line,” Scott Pruitt, the attorney general of Oklahoma, said.", "Scott Pruitt"),
+    ("“We hold the line,” he told reporters.", "he"),
+    ("The minister said: “We hold the line.”", "The minister"),
+    ("Blinken said earlier Monday that China is the “biggest driver” of the war.", "Blinken"),
+    ("“We hold the line.” The weather was cold.", None),
+])
+def test_quotation_speakers(text: str, speaker: str | None) -> None:
+    assert _quote_speaker(text) == speaker
+
+
+@pytest.mark.parametrize("text,speaker,content", [
+    ("Kherson Governor Oleksandr Prokudin said the attacks injured one person.",
+     "Kherson Governor Oleksandr Prokudin", "the attacks injured one person"),
+    ("Russia’s Defense Ministry said Tuesday it destroyed one drone.", "Russia’s Defense Ministry",
+     "it destroyed one drone"),
+    ("The talks will resume next week, the spokesman added.", "the spokesman", "The talks will resume next week"),
+    ("On Monday, the Russian military said its forces captured a town.", "the Russian military",
+     "its forces captured a town"),
+    ("Zelenskyy said in his nightly address that the offensive had worked.", "Zelenskyy",
+     "the offensive had worked"),
+])
+def test_reported_speech(text: str, speaker: str, content: str) -> None:
+    (sent,) = sentences(text)
+    found = attribute_sentence(text, sent)
+    assert found is not None and found.speaker == speaker
+    cue = cue_span(text, sent, found.cue)
+    span = content_span(text, sent, cue)
+    assert span.text == content and text[span.start:span.end] == content
+
+
+def test_a_sentence_without_a_speech_verb_is_not_reported_speech() -> None:
+    (sent,) = sentences("Russian forces launched attacks on Ukrainian positions.")
+    assert attribute_sentence(sent.text, sent) is None

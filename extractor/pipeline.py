@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from extractor.assemble import assemble
 from extractor.chunking import plan_chunks
 from extractor.inputs import InputError, make_article
+from extractor.llm.repair import repair_truncated
 from extractor.llm.client import ModelConfig, make_async_client, make_client, request_options, resolve_config
 from extractor.prompting import RenderedPrompt, render
 from extractor.quote_candidates import QuoteCandidate, find_quotes
@@ -177,7 +178,7 @@ class Extractor:
         reason = str(exc).splitlines()[0][:300]
         salvaged = _salvage(exc, call)
         if salvaged is not None:
-            warnings.append(f"{name} step still ungrounded after re-asks, kept its grounded items: {reason}")
+            warnings.append(f"{name} step: kept the valid part of the last answer ({reason})")
             return salvaged
         warnings.append(f"{name} step produced no valid output after re-asks: {reason}")
         return None
@@ -196,13 +197,23 @@ class Extractor:
 
 
 def _salvage(exc: Exception, call: _Call) -> BaseModel | None:
-    """The last answer of a failed re-ask loop, validated without the grounding checks."""
+    """The last answer of a failed re-ask loop, validated without the grounding checks; an answer
+    cut off by the token limit keeps its complete items."""
     completion = getattr(exc, "last_completion", None)
     try:
         message = completion.choices[0].message
         content = message.tool_calls[0].function.arguments if message.tool_calls else message.content
-        return call.model.model_validate_json(content or "", context={**call.context, "strict": False})
-    except Exception:  # noqa: BLE001 - nothing usable in the last answer
+    except (AttributeError, IndexError, TypeError):
+        return None
+    data = repair_truncated(content or "")
+    if not isinstance(data, dict):
+        return None
+    for name, info in call.model.model_fields.items():
+        if name not in data and getattr(info.annotation, "__origin__", None) is list:
+            data[name] = []
+    try:
+        return call.model.model_validate(data, context={**call.context, "strict": False})
+    except ValueError:
         return None
 
 

@@ -52,6 +52,25 @@ def test_what_still_fails_is_dropped_and_counted_in_warnings() -> None:
     assert len([r for r in seen if "events" in r["response_format"]["schema"]["properties"]]) == 3
     assert [e.summary for e in result.events] == ["drones shot down"]
     assert [q.value for q in result.events[0].quantities] == [12]
-    assert any(w.startswith("events step still ungrounded after re-asks") for w in result.warnings)
+    assert any(w.startswith("events step: kept the valid part of the last answer") for w in result.warnings)
     assert any("dropped 1 event number(s) not written in their evidence: 14 (drones)" in w for w in result.warnings)
     assert [a.name for a in result.actors] == ["army"]
+
+
+def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None:
+    def reply(method: str, path: str, body: bytes):
+        request = json.loads(body)
+        if "events" in request["response_format"]["schema"]["properties"]:
+            return _completion({"events": []})
+        cut = '{"actors": [{"name": "The army", "type": "MILITARY"}, {"name": "Kyi'
+        return json_reply(200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                                 "choices": [{"index": 0, "finish_reason": "length",
+                                              "message": {"role": "assistant", "content": cut}}],
+                                 "usage": {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55}})
+
+    with serve(reply) as (url, _):
+        config = resolve_config(backend="local", base_url=url + "/v1")
+        with Extractor(config=config) as extractor:
+            result = extractor.extract(TEXT, published="2025-01-07")
+    assert [a.name for a in result.actors] == ["army"]
+    assert any(w.startswith("entities step: kept the valid part of the last answer") for w in result.warnings)

@@ -25,6 +25,8 @@ from schemas import (Actor, Article, Casualties, Event, EventDate, EventStatus, 
 from schemas.response import EntitiesResponse, EventItem, EventsResponse
 
 UNJUDGED_MIN_WORDS = 8
+# The small model calls many scare quotes quotations: without an attribution it must be 4+ words.
+MODEL_ONLY_MIN_WORDS = 4
 INHERIT_WITHIN = 600
 _KILLED = re.compile(r"\b(kill|dead|death|died|fatalit)", re.I)
 _INJURED = re.compile(r"\b(injur|wound|hurt)", re.I)
@@ -84,6 +86,8 @@ def _quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
         rule = attribute_quote(text, cand.outer_start, cand.outer_end, sentence, para_end)
         judged = judgements.get(cand.id)
         if judged is not None and not judged.quote and not (rule and cand.words >= 4):
+            continue
+        if judged is not None and judged.quote and rule is None and cand.words < MODEL_ONLY_MIN_WORDS:
             continue
         if judged is None and not (rule and cand.words >= 3) and cand.words < UNJUDGED_MIN_WORDS:
             continue

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.grounding.align import align
-from extractor.grounding.attribution import attribute_quote, attribute_sentence
+from extractor.grounding.attribution import SPEECH_VERBS, attribute_quote, attribute_sentence
 from extractor.grounding.numbers import find_number, harvest_numbers
 from extractor.grounding.reported import content_span, cue_span
 from extractor.normalise.actors import ActorRegistry, looks_like_actor
@@ -30,9 +30,7 @@ MODEL_ONLY_MIN_WORDS = 4
 INHERIT_WITHIN = 600
 _KILLED = re.compile(r"\b(kill|dead|death|died|fatalit)", re.I)
 _INJURED = re.compile(r"\b(injur|wound|hurt)", re.I)
-_SPEECH_VERBS = re.compile(
-    r"\b(said|says|say|told|tells|added|adds|stated|declared|announced|wrote|writes|asked|"
-    r"according to|argued|insisted|warned|noted|explained|claimed|claims)\b", re.I)
+_SPEECH_VERBS = re.compile(rf"\b(?:{SPEECH_VERBS}|according to)\b", re.I)
 
 
 @dataclass
@@ -155,11 +153,6 @@ def _any_cue(text: str, sent: Sentence) -> Span | None:
 def _covered(a: Span, b: Span) -> float:
     """Share of ``a`` that ``b`` covers."""
     return max(0, min(a.end, b.end) - max(a.start, b.start)) / max(1, a.end - a.start)
-
-
-def _overlap(a: Span, b: Span) -> float:
-    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
-    return inter / max(1, min(a.end - a.start, b.end - b.start))
 
 
 _CREDIT = re.compile(r"\b(?:contributed to this report|information for this report|reporting by|editing by|"

@@ -21,6 +21,13 @@ app.add_typer(model_app, name="model")
 err = Console(stderr=True)
 
 
+def _parse_steps(steps: str) -> tuple[str, ...]:
+    """ "entities,events" -> ("entities", "events"); "none" -> () (rules only)."""
+    if steps.strip().lower() == "none":
+        return ()
+    return tuple(part.strip() for part in steps.split(",") if part.strip())
+
+
 @app.command("extract")
 def extract_command(
     article: Path = typer.Argument(..., exists=True, dir_okay=False, help="Article text file (UTF-8)."),
@@ -37,7 +44,7 @@ def extract_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
 ) -> None:
     """Extract one article, print a summary and write the JSON."""
-    chosen = () if steps.strip().lower() == "none" else tuple(s.strip() for s in steps.split(",") if s.strip())
+    chosen = _parse_steps(steps)
     try:
         doc = read_article_file(article, published=published)
         with Extractor(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
@@ -87,7 +94,7 @@ def eval_command(
             if missing:
                 err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
         else:
-            chosen = () if steps.strip().lower() == "none" else tuple(x.strip() for x in steps.split(",") if x.strip())
+            chosen = _parse_steps(steps)
             with Extractor(model=model, base_url=base_url, backend=backend, steps=chosen) as extractor:
                 def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
                     if error:

@@ -2,6 +2,7 @@
 
 >>> from extractor import extract
 >>> result = extract(text, published="2025-01-07")   # doctest: +SKIP
+>>> summary = extract_many(["archive.jsonl"], "out/run")   # doctest: +SKIP
 """
 
 from extractor.inputs import InputError, make_article, read_article_file
@@ -9,6 +10,16 @@ from extractor.llm.client import ModelConfig, resolve_config
 from extractor.pipeline import ExtractionError, Extractor, aextract, extract
 from schemas import ArticleExtraction
 
-__all__ = ["ArticleExtraction", "ExtractionError", "Extractor", "InputError", "ModelConfig", "aextract",
-           "extract", "make_article", "read_article_file", "resolve_config"]
+__all__ = ["ArticleExtraction", "BatchOptions", "ExtractionError", "Extractor", "InputError", "ModelConfig", "aextract",
+           "aextract_many", "extract", "extract_many", "make_article", "read_article_file", "resolve_config"]
 __version__ = "0.1.0"
+_BATCH = {"extract_many", "aextract_many", "BatchOptions"}
+
+
+def __getattr__(name: str) -> object:
+    """The batch API is imported on first use (it loads pyarrow, which single-article users never need)."""
+    if name in _BATCH:
+        from extractor import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module 'extractor' has no attribute {name!r}")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import instructor
@@ -20,12 +22,13 @@ from pydantic import BaseModel
 from extractor.assemble import assemble
 from extractor.chunking import plan_chunks
 from extractor.inputs import InputError, make_article
-from extractor.llm.repair import repair_truncated
 from extractor.llm.client import ModelConfig, make_async_client, make_client, request_options, resolve_config
-from extractor.prompting import RenderedPrompt, render
+from extractor.llm.limits import RequestLimiter
+from extractor.llm.repair import repair_truncated
+from extractor.prompting import RenderedPrompt, render, template_hash
 from extractor.quote_candidates import QuoteCandidate, find_quotes
 from extractor.segment import Sentence, sentences
-from schemas import Article, ArticleExtraction, Provenance, TokenUsage
+from schemas import SCHEMA_VERSION, Article, ArticleExtraction, Provenance, TokenUsage
 from schemas.response import EntitiesResponse, EventsResponse, specialise
 
 T = TypeVar("T", bound=BaseModel)
@@ -59,19 +62,35 @@ class Extractor:
     """Holds one endpoint configuration (and the local server, if any) for many articles."""
 
     def __init__(self, config: ModelConfig | None = None, *, steps: tuple[str, ...] = ("entities", "events"),
-                 **options: Any):
+                 limiter: RequestLimiter | None = None, **options: Any):
         """``steps`` limits the model calls: ``("entities",)`` gives actors and quotes only (half the
-        cost); ``()`` runs no model at all (quotations, attributions and reported speech by rules)."""
+        cost); ``()`` runs no model at all (quotations, attributions and reported speech by rules).
+        ``limiter`` bounds the async requests (a batch shares one over all its articles)."""
         unknown = set(steps) - {name for name, _ in STEPS}
         if unknown:
             raise ValueError(f"unknown steps {sorted(unknown)}; choose from {[name for name, _ in STEPS]}")
         self.steps = tuple(steps)
+        self.limiter = limiter
         self.config = config or resolve_config(**options)
         self._server = None
+        self._endpoint_lock = threading.Lock()
         self._client: instructor.Instructor | None = None
         self._aclient: instructor.AsyncInstructor | None = None
 
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything that changes a result besides the article: a changed prompt, schema, model or
+        step list gives a different fingerprint (batch run keys and result caches hash it)."""
+        config = self.config
+        return {"backend": config.backend, "model": config.model,
+                "local_model": Path(config.local_model_path).name if config.local_model_path else None,
+                "steps": list(self.steps), "schema_version": SCHEMA_VERSION,
+                "prompts": {step: template_hash(f"{step}.j2") for step in self.steps}}
+
     def _endpoint(self) -> ModelConfig:
+        with self._endpoint_lock:
+            return self._start_endpoint()
+
+    def _start_endpoint(self) -> ModelConfig:
         if self.config.backend == "local" and not self.config.base_url:
             from extractor.llm.local_server import LocalServer
             from extractor.llm.model_store import resolve_model_path
@@ -135,7 +154,7 @@ class Extractor:
                                 source=source, url=url)
         config = await asyncio.to_thread(self._endpoint) if prepared.calls else self.config
         if self._aclient is None and prepared.calls:
-            self._aclient = make_async_client(config)
+            self._aclient = make_async_client(config, self.limiter)
         usage, warnings = TokenUsage(), []
 
         async def one(call: _Call) -> Any:

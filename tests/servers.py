@@ -1,22 +1,30 @@
-"""Tiny loopback HTTP servers the tests run for real (no network beyond 127.0.0.1)."""
+"""Tiny loopback HTTP servers the tests (and the batch benchmark) run for real: no network beyond
+127.0.0.1. ``stand_in_model`` answers like an OpenAI-compatible model that judges whatever the
+constrained schema offers it; ``python -m tests.servers --delay 0.2`` serves it from its own process."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Reply = tuple[int, dict[str, str], bytes]
+Replies = Callable[[str, str, bytes], Reply]
 
 
-@contextmanager
-def serve(replies: Callable[[str, str, bytes], Reply]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Run a server whose answers come from ``replies(method, path, body)``; yield (url, request log)."""
-    log: list[tuple[str, str]] = []
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512
 
+
+def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0) -> _Server:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def _answer(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
@@ -34,7 +42,14 @@ def serve(replies: Callable[[str, str, bytes], Reply]) -> Iterator[tuple[str, li
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return _Server(("127.0.0.1", port), Handler)
+
+
+@contextmanager
+def serve(replies: Replies) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Run a server whose answers come from ``replies(method, path, body)``; yield (url, request log)."""
+    log: list[tuple[str, str]] = []
+    server = _server(replies, log)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -46,3 +61,57 @@ def serve(replies: Callable[[str, str, bytes], Reply]) -> Iterator[tuple[str, li
 
 def json_reply(status: int, payload: object, headers: dict[str, str] | None = None) -> Reply:
     return status, {"content-type": "application/json", **(headers or {})}, json.dumps(payload).encode()
+
+
+def completion(request: dict, answer: object, prompt_tokens: int = 100, completion_tokens: int = 10) -> dict:
+    """An OpenAI chat completion whose message content is ``answer`` as JSON."""
+    return {"id": "x", "object": "chat.completion", "created": 0, "model": request["model"],
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": json.dumps(answer)}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
+def stand_in_answer(request: dict) -> dict:
+    """A valid answer to an entities or events request, built from the ids its schema offers."""
+    props = request["response_format"]["schema"]["properties"]
+    if "events" in props:
+        numbers = props["events"]["items"]["properties"]["s"]["enum"]
+        return {"events": [{"s": n, "type": "ASSAULT", "summary": "drones shot down", "agent": "The army",
+                            "numbers": [{"value": 12, "what": "drones shot down"}]}
+                           for n in numbers if n % 5 == 3]}
+    ids = props["quotes"]["items"]["properties"]["id"]["enum"]
+    numbers = props["reported"]["items"]["properties"]["s"]["enum"]
+    return {"actors": [{"name": "The army", "type": "MILITARY"}],
+            "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],
+            "reported": [{"s": n, "speaker": "Officials", "cue": "said"} for n in numbers if n % 5 == 1]}
+
+
+def stand_in_model(method: str, path: str, body: bytes) -> Reply:
+    if method == "GET":
+        return json_reply(200, {"object": "list", "data": [{"id": "stand-in", "object": "model"}]})
+    request = json.loads(body)
+    return json_reply(200, completion(request, stand_in_answer(request)))
+
+
+def slow(replies: Replies, delay_s: float) -> Replies:
+    """The same answers after a fixed latency (the batch benchmark's model)."""
+    def reply(method: str, path: str, body: bytes) -> Reply:
+        time.sleep(delay_s)
+        return replies(method, path, body)
+    return reply
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the stand-in model on loopback.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    args = parser.parse_args()
+    log: list[tuple[str, str]] = []
+    server = _server(slow(stand_in_model, args.delay), log, args.port)
+    print(f"http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 
 from extractor import Extractor
 from extractor.cli import app
-from tests.servers import serve
-from tests.test_long_article import _stand_in_model
+from tests.servers import serve, stand_in_model
 
 runner = CliRunner()
 POLNEAR = Path(__file__).parent / "data" / "fixtures" / "polnear" / "dev"
@@ -41,7 +40,7 @@ def test_predictions_file_is_scored_without_running_anything(tmp_path: Path) -> 
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     args = ["eval", str(POLNEAR), "--format", "polnear", "--steps", "entities", "--backend", "local",
             "--cache", str(tmp_path / "cache")]
-    with serve(_stand_in_model) as (url, log):
+    with serve(stand_in_model) as (url, log):
         first = runner.invoke(app, [*args, "--base-url", url + "/v1"])
         calls = len(log)
         second = runner.invoke(app, [*args, "--base-url", url + "/v1"])

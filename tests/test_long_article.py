@@ -4,39 +4,16 @@ the whole article and the overlap must not duplicate anything."""
 
 from __future__ import annotations
 
-import json
 
 from extractor import Extractor, resolve_config
 from extractor.segment import sentences
-from tests.servers import json_reply, serve
+from tests.servers import serve, stand_in_model
 from tests.test_chunking import _long_article
-
-
-def _stand_in_model(method: str, path: str, body: bytes):
-    request = json.loads(body)
-    schema = request["response_format"]["schema"]
-    props = schema["properties"]
-    if "events" in props:
-        numbers = props["events"]["items"]["properties"]["s"]["enum"]
-        answer = {"events": [{"s": n, "type": "ASSAULT", "summary": "drones shot down", "agent": "The army",
-                              "numbers": [{"value": 12, "what": "drones shot down"}]}
-                             for n in numbers if n % 5 == 3]}
-    else:
-        ids = props["quotes"]["items"]["properties"]["id"]["enum"]
-        numbers = props["reported"]["items"]["properties"]["s"]["enum"]
-        answer = {"actors": [{"name": "The army", "type": "MILITARY"}],
-                  "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],
-                  "reported": [{"s": n, "speaker": "Officials", "cue": "said"} for n in numbers if n % 5 == 1]}
-    completion = {"id": "x", "object": "chat.completion", "created": 0, "model": request["model"],
-                  "choices": [{"index": 0, "finish_reason": "stop",
-                               "message": {"role": "assistant", "content": json.dumps(answer)}}],
-                  "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}
-    return json_reply(200, completion)
 
 
 def test_long_article_is_chunked_merged_and_grounded_in_the_whole_text() -> None:
     text = _long_article(24)
-    with serve(_stand_in_model) as (url, log):
+    with serve(stand_in_model) as (url, log):
         config = resolve_config(backend="local", base_url=url + "/v1", chunk_chars=700)
         with Extractor(config=config) as extractor:
             result = extractor.extract(text, published="2025-01-07")

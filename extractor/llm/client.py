@@ -14,6 +14,8 @@ import httpx
 import instructor
 import openai
 
+from extractor.llm.limits import RequestLimiter
+from extractor.llm.response_cache import AsyncCachingTransport, CachingTransport, open_cache
 from extractor.llm.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 Backend = Literal["local", "openai"]
@@ -45,6 +47,7 @@ class ModelConfig:
     reask_ungrounded: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     local_model_path: str | None = None
+    response_cache: str | None = None
 
     @property
     def instructor_mode(self) -> instructor.Mode:
@@ -96,16 +99,21 @@ def _openai_kwargs(config: ModelConfig) -> dict[str, Any]:
 
 
 def make_client(config: ModelConfig) -> instructor.Instructor:
-    """A synchronous instructor client whose transport retries faults under ``config.retry``."""
-    http = httpx.Client(transport=RetryTransport(config.retry))
-    raw = openai.OpenAI(http_client=http, **_openai_kwargs(config))
+    """A synchronous instructor client: response cache (if configured) over retries over HTTP."""
+    transport: httpx.BaseTransport = RetryTransport(config.retry)
+    if config.response_cache:
+        transport = CachingTransport(open_cache(config.response_cache), transport)
+    raw = openai.OpenAI(http_client=httpx.Client(transport=transport), **_openai_kwargs(config))
     return instructor.from_openai(raw, mode=config.instructor_mode)
 
 
-def make_async_client(config: ModelConfig) -> instructor.AsyncInstructor:
-    """The async twin of ``make_client``."""
-    http = httpx.AsyncClient(transport=AsyncRetryTransport(config.retry))
-    raw = openai.AsyncOpenAI(http_client=http, **_openai_kwargs(config))
+def make_async_client(config: ModelConfig, limiter: RequestLimiter | None = None) -> instructor.AsyncInstructor:
+    """The async twin of ``make_client``; a ``limiter`` (shared by a batch) sits under the retries."""
+    inner = limiter.wrap() if limiter is not None else None
+    transport: httpx.AsyncBaseTransport = AsyncRetryTransport(config.retry, inner)
+    if config.response_cache:
+        transport = AsyncCachingTransport(open_cache(config.response_cache), transport)
+    raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=transport), **_openai_kwargs(config))
     return instructor.from_openai(raw, mode=config.instructor_mode)
 
 

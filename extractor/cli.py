@@ -1,4 +1,4 @@
-"""Command line: ``extractor extract``, ``eval``, ``schema``, ``model install``, ``model path``."""
+"""Command line: ``extractor extract``, ``batch``, ``status``, ``eval``, ``schema``, ``model install``, ``model path``."""
 
 from __future__ import annotations
 
@@ -111,6 +111,74 @@ def eval_command(
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+@app.command("batch")
+def batch_command(
+    inputs: list[str] = typer.Argument(..., help="Files, directories (.txt/.json/.html), JSONL, CSV, WARC; "
+                                                 "'-' reads JSONL from standard input."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory: run.sqlite, results.jsonl, tables/."),
+    concurrency: Optional[int] = typer.Option(None, help="Requests in flight (default 1 local, 8 hosted)."),
+    rpm: Optional[float] = typer.Option(None, help="Requests per minute limit."),
+    tpm: Optional[float] = typer.Option(None, help="Tokens per minute limit."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Retry records that failed in earlier runs."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the response cache."),
+    cache_path: Optional[Path] = typer.Option(None, "--cache", help="Response cache file "
+                                                                     "(default: the user cache directory)."),
+    input_format: str = typer.Option("auto", "--format", help="auto (by extension), jsonl, csv, warc or file."),
+    id_field: str = typer.Option("id", help="JSONL/CSV/JSON field holding the record id."),
+    text_field: str = typer.Option("text", help="Field holding the article text."),
+    date_field: str = typer.Option("date", help="Field holding the publication date."),
+    title_field: str = typer.Option("title", help="Field holding the title."),
+    url_field: str = typer.Option("url", help="Field holding the URL."),
+    max_chars: int = typer.Option(1_000_000, help="Articles longer than this are recorded as failed."),
+    steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
+    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY)."),
+    backend: Optional[str] = typer.Option(None, help="local or openai (default: from the environment)."),
+    mode: Optional[str] = typer.Option(None, help="instructor mode: tools, json or md_json."),
+    local_model: Optional[Path] = typer.Option(None, "--local-model", help="Any GGUF file for the local backend."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No live progress line."),
+) -> None:
+    """Extract an archive into a resumable run: rerun the same command to resume it."""
+    from extractor.batch import BatchOptions, FieldMap, SourceOptions, extract_many
+    from extractor.batch.progress import LiveProgress, print_summary
+
+    options = BatchOptions(
+        concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
+        cache_path=cache_path, steps=_parse_steps(steps),
+        sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,
+                                              url=url_field), max_chars=max_chars, format=input_format))
+    console = Console(stderr=True)
+    try:
+        with LiveProgress(console, enabled=not no_progress) as live:
+            summary = extract_many(inputs, out, options=options, on_progress=live, model=model, base_url=base_url,
+                                   api_key=api_key, backend=backend, mode=mode,
+                                   local_model=str(local_model) if local_model else None)
+    except (model_store.ModelError, ValueError, RuntimeError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    print_summary(summary, console)
+
+
+@app.command("status")
+def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False, help="A batch output directory.")
+                   ) -> None:
+    """Report a batch run (done, failed, pending, tokens, failure reasons), even while it runs."""
+    from extractor.batch.progress import print_run
+    from extractor.batch.store import STORE_NAME, RunStore
+
+    if not (out / STORE_NAME).is_file():
+        err.print(f"[red]error:[/] {out} holds no batch run ({STORE_NAME} is missing)")
+        raise typer.Exit(2)
+    console = Console()
+    with RunStore(out) as store:
+        runs = store.runs()
+        for number, run in enumerate(runs):
+            if number == 1:
+                console.print("[dim]earlier runs in this directory (another model, prompt or steps):[/]")
+            print_run(store.counts(run), console)
 
 
 @app.command("schema")

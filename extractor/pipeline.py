@@ -148,7 +148,8 @@ class Extractor:
     async def aextract(self, text: str | Article, *, published: str | date | None = None,
                        article_id: str | None = None, title: str | None = None, source: str | None = None,
                        url: str | None = None) -> ArticleExtraction:
-        """The async twin of ``extract``; the two model calls run concurrently."""
+        """The async twin of ``extract``; the model calls run concurrently (when several fail, the
+        first call's error is reported, so the reason does not depend on timing)."""
         started = time.perf_counter()
         prepared = self.prepare(text, published=published, article_id=article_id, title=title,
                                 source=source, url=url)
@@ -164,7 +165,10 @@ class Extractor:
                 return self._failure(exc, call, warnings)
             return self._record(result, usage)
 
-        answers = await asyncio.gather(*(one(call) for call in prepared.calls))
+        answers = await asyncio.gather(*(one(call) for call in prepared.calls), return_exceptions=True)
+        failed = next((a for a in answers if isinstance(a, BaseException)), None)
+        if failed is not None:
+            raise failed
         return self._finish(prepared, list(answers), usage, warnings, started)
 
     @staticmethod

@@ -80,7 +80,7 @@ def stand_in_answer(request: dict) -> dict:
         return {"events": [{"s": n, "type": "ASSAULT", "summary": "drones shot down", "agent": "The army",
                             "numbers": [{"value": 12, "what": "drones shot down"}]}
                            for n in numbers if n % 5 == 3]}
-    ids = props["quotes"]["items"]["properties"]["id"]["enum"]
+    ids = props["quotes"]["items"]["properties"]["id"]["enum"][:props["quotes"].get("maxItems")]
     numbers = props["reported"]["items"]["properties"]["s"]["enum"]
     return {"actors": [{"name": "The army", "type": "MILITARY"}],
             "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],

@@ -176,7 +176,7 @@ def _jsonl(handle: BinaryIO, origin: str, options: SourceOptions) -> Iterator[It
             yield InputFailure(where, where, f"line is {len(raw):,} bytes; the article limit is "
                                              f"{options.max_chars:,} characters")
             continue
-        line = _decode(raw)
+        line = _decode(raw.rstrip(b"\r\n"))
         if line is None:
             yield InputFailure(where, where, _undecodable(raw))
             continue
@@ -222,8 +222,8 @@ def _warc(path: Path, options: SourceOptions) -> Iterator[Item]:
             url = record.rec_headers.get_header("WARC-Target-URI")
             record_id = (record.rec_headers.get_header("WARC-Record-ID") or url or "").strip("<>")
             record_id = record_id.removeprefix("urn:uuid:")
-            where = f"{path}@{iterator.get_record_offset()}"
             body = record.content_stream().read(options.max_chars * 4 + 1)
+            where = f"{path}@{iterator.get_record_offset()}"
             if len(body) > options.max_chars * 4:
                 yield InputFailure(record_id, where, f"page is over {options.max_chars * 4:,} bytes")
                 continue

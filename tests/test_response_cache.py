@@ -1,0 +1,42 @@
+"""The response cache: keyed by what the model sees (method, path, body), never by who asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from extractor.llm.response_cache import CachingTransport, ResponseCache
+
+SENTINEL_KEY = "sk-test-SENTINEL-0123456789"
+
+
+def _client(cache: ResponseCache, calls: list[httpx.Request], status: int = 200) -> httpx.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(status, json={"answer": len(calls)})
+
+    return httpx.Client(transport=CachingTransport(cache, httpx.MockTransport(handler)))
+
+
+def test_same_body_is_answered_from_the_cache_whatever_the_host_and_key(tmp_path: Path) -> None:
+    cache, calls = ResponseCache(tmp_path / "r.sqlite"), []
+    client = _client(cache, calls)
+    first = client.post("http://127.0.0.1:4001/v1/chat/completions", content=b'{"q": 1}',
+                        headers={"authorization": f"Bearer {SENTINEL_KEY}"})
+    again = client.post("http://127.0.0.1:5999/v1/chat/completions", content=b'{"q": 1}',
+                        headers={"authorization": "Bearer another-key"})
+    other = client.post("http://127.0.0.1:4001/v1/chat/completions", content=b'{"q": 2}')
+    assert first.json() == again.json() == {"answer": 1} and other.json() == {"answer": 2}
+    assert again.headers["x-extractor-cache"] == "hit"
+    assert (len(calls), cache.hits, cache.misses) == (2, 1, 2)
+    cache.close()
+    assert SENTINEL_KEY.encode() not in (tmp_path / "r.sqlite").read_bytes()
+
+
+def test_errors_are_never_cached(tmp_path: Path) -> None:
+    cache, calls = ResponseCache(tmp_path / "r.sqlite"), []
+    client = _client(cache, calls, status=503)
+    for _ in range(2):
+        assert client.post("http://model/v1/chat/completions", content=b"{}").status_code == 503
+    assert len(calls) == 2 and cache.hits == 0

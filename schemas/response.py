@@ -7,6 +7,7 @@ in the validation context, so instructor can re-ask with the precise error.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
@@ -68,12 +69,20 @@ def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_number
     return walk(schema)
 
 
+_SCHEMAS: dict[type, dict[str, Any]] = {}
+
+
 class CompactModel(BaseModel):
     """A response model whose JSON schema is inlined and title-free."""
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        return compact_schema(super().model_json_schema(*args, **kwargs))
+        """Computed once per class (pydantic takes milliseconds, asked twice per request) and copied."""
+        if args or kwargs:
+            return compact_schema(super().model_json_schema(*args, **kwargs))
+        if cls not in _SCHEMAS:
+            _SCHEMAS[cls] = compact_schema(super().model_json_schema())
+        return copy.deepcopy(_SCHEMAS[cls])
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:

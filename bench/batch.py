@@ -1,0 +1,128 @@
+"""Batch throughput benchmark: synthetic articles against a loopback model that answers after 200 ms.
+
+Usage:
+  python bench/batch.py                         # concurrency 1, 8, 32, 128; resume; memory at 1k and 5k
+  python bench/batch.py --concurrency 8 32 --articles 500
+
+Each configuration runs in its own process (so peak memory is its own), with the response cache off
+(every request reaches the model) and both model steps (two requests per article). The ideal is
+concurrency / latency requests per second. The resume figure is a rerun of a finished run: every
+record is skipped, then the outputs are rewritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PLACES = ["Kyiv", "Kharkiv", "Odesa", "Dnipro", "Lviv", "Kherson", "Zaporizhzhia", "Sumy"]
+NAMES = ["Anna Petrova", "Oleksandr Prokudin", "Maria Kovalenko", "Ivan Shevchenko", "Olena Bondar"]
+
+
+def synthetic_article(i: int, rng: random.Random) -> dict:
+    place, name = rng.choice(PLACES), rng.choice(NAMES)
+    drones, downed = rng.randint(10, 80), rng.randint(1, 9)
+    paragraphs = [
+        f"Ukraine's air force said on Tuesday it had shot down {drones - downed} of {drones} drones launched "
+        f"overnight, most of them over {place}.",
+        f'"We heard the explosions from the window and then the sirens," said {name}, a resident of {place}.',
+        f"Regional officials said {rng.randint(1, 5)} people were injured and a school was damaged.",
+        f"The Russian Defense Ministry claimed its forces had taken a village near {place}, which Ukraine "
+        f"did not confirm.",
+    ]
+    paragraphs += [f"Local authorities said repairs would take {rng.randint(2, 9)} weeks." for _ in range(rng.randint(0, 4))]
+    return {"id": f"syn-{i:05d}", "date": "2025-01-07", "title": f"Drones over {place}", "text": "\n\n".join(paragraphs)}
+
+
+def write_archive(path: Path, n: int) -> None:
+    rng = random.Random(7)
+    with path.open("w") as handle:
+        for i in range(n):
+            handle.write(json.dumps(synthetic_article(i, rng)) + "\n")
+
+
+def run_one(archive: str, out: str, url: str, concurrency: int) -> None:
+    """Child mode: one batch run, figures as JSON on stdout."""
+    from extractor import resolve_config
+    from extractor.batch import BatchOptions, extract_many
+
+    config = resolve_config(backend="local", base_url=url)
+    started = time.perf_counter()
+    summary = extract_many([archive], out, config=config, options=BatchOptions(concurrency=concurrency, cache=False))
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"elapsed_s": elapsed, "done": summary.progress.done, "failed": summary.progress.failed,
+                      "skipped": summary.progress.already_done, "requests": summary.totals.calls,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def child(archive: Path, out: Path, url: str, concurrency: int) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", str(archive), str(out), url, str(concurrency)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 128])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--articles-at-1", type=int, default=250, help="fewer at concurrency 1 (0.4 s each)")
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--memory-check", type=int, default=5000, help="articles for the flat-memory run (0: skip)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        archive, out, url, concurrency = args.child
+        run_one(archive, out, url, int(concurrency))
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    server = subprocess.Popen([sys.executable, "-m", "tests.servers", "--delay", str(args.latency)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        print(f"loopback model at {url}, {args.latency * 1000:.0f} ms per request; work dir {work}")
+        print(f"{'concurrency':>11} {'articles':>8} {'seconds':>8} {'req/s':>8} {'ideal':>8} {'share':>6} "
+              f"{'art/s':>7} {'peak MB':>8}")
+        last = None
+        for concurrency in args.concurrency:
+            n = args.articles_at_1 if concurrency == 1 else args.articles
+            archive = work / f"archive-{n}.jsonl"
+            if not archive.exists():
+                write_archive(archive, n)
+            out = work / f"run-c{concurrency}"
+            figures = child(archive, out, url, concurrency)
+            rate = figures["requests"] / figures["elapsed_s"]
+            ideal = concurrency / args.latency
+            print(f"{concurrency:>11} {n:>8} {figures['elapsed_s']:>8.1f} {rate:>8.1f} {ideal:>8.1f} "
+                  f"{rate / ideal:>6.0%} {figures['done'] / figures['elapsed_s']:>7.1f} {figures['peak_rss_mb']:>8.0f}")
+            assert figures["done"] == n and figures["failed"] == 0, figures
+            last = (archive, out, url, concurrency)
+        if last:
+            archive, out, url, concurrency = last
+            again = child(archive, out, url, concurrency)
+            print(f"resume of the finished run (concurrency {concurrency}): {again['elapsed_s']:.2f} s, "
+                  f"{again['skipped']} records skipped, {again['done']} re-extracted")
+        if args.memory_check:
+            concurrency = max(args.concurrency)
+            archive = work / f"archive-{args.memory_check}.jsonl"
+            write_archive(archive, args.memory_check)
+            figures = child(archive, work / "run-memory", url, concurrency)
+            print(f"flat memory: {args.memory_check} articles at concurrency {concurrency}: peak "
+                  f"{figures['peak_rss_mb']:.0f} MB in {figures['elapsed_s']:.1f} s")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

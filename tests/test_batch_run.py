@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import os
@@ -228,3 +229,20 @@ def test_cli_reads_jsonl_from_stdin_and_status_reports_the_run(tmp_path: Path) -
     row = next(line for line in status.output.splitlines() if line.startswith("│"))
     assert [cell.strip() for cell in row.strip("│").split("│")][:4] == ["4", "3", "1", "0"]
     assert "malformed JSONL line" in status.output
+
+
+def test_async_iterator_yields_each_outcome_without_a_run_directory() -> None:
+    from extractor import aextract_many
+
+    records = [{"id": "ok", "text": _article(1)}, {"id": "blank", "text": "  "}, {"id": "bad-date", "text": _article(2),
+                                                                               "date": "yesterday"}]
+
+    async def collect(url: str) -> dict[str, str | None]:
+        return {o.id: o.error async for o in aextract_many(records, concurrency=2, cache=False, steps=("entities",),
+                                                             backend="local", base_url=url + "/v1")}
+
+    with serve(stand_in_model) as (url, log):
+        outcomes = asyncio.run(collect(url))
+    assert outcomes == {"ok": None, "blank": "article has no text",
+                        "bad-date": "publication date 'yesterday' is not an ISO date (YYYY-MM-DD)"}
+    assert _posts(log) == 1

@@ -133,6 +133,11 @@ class _Batch:
                config: ModelConfig | None, on_progress: Callable[[BatchProgress, Outcome], None] | None,
                model_options: dict[str, Any]) -> "_Batch":
         options = options or BatchOptions()
+        batch_fields = {name for name in BatchOptions.__dataclass_fields__}
+        overrides = {k: model_options.pop(k) for k in list(model_options) if k in batch_fields}
+        if overrides.get("steps") is not None:
+            overrides["steps"] = tuple(overrides["steps"])
+        options = replace(options, **overrides)
         extractor, limiter = make_extractor(options, config, **model_options)
         store = RunStore(out_dir) if out_dir is not None else None
         return cls(inputs, store, extractor, limiter, options, on_progress)
@@ -296,6 +301,9 @@ async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, op
     ``inputs``: paths (files, directories, JSONL, CSV, WARC; ``-`` for JSONL on stdin), dicts with
     ``id``/``text``/``date``/``title``/``url`` or ``InputRecord``s. With ``out_dir`` every outcome is
     committed to ``out_dir/run.sqlite`` (a rerun resumes) and the output files are written at the end.
+    Keyword arguments named like ``BatchOptions`` fields (``concurrency``, ``rpm``, ``tpm``,
+    ``retry_failed``, ``cache``, ``steps``) override ``options``; the rest choose the endpoint
+    (``model``, ``base_url``, ``api_key``, ``backend``, ...), as for ``extract``.
     """
     batch = _Batch.create(inputs, out_dir, options, config, on_progress, model_options)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -198,7 +199,10 @@ class Extractor:
         cause = exc.__cause__ or exc
         if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
             raise ExtractionError(f"{name} call failed: {cause}") from exc
-        reason = str(exc).splitlines()[0][:300]
+        completion = getattr(exc, "last_completion", None)
+        if completion is not None and not getattr(completion, "choices", None):
+            raise ExtractionError(f"{name} call failed: the endpoint returned a completion with no choices") from exc
+        reason = _reason(exc)
         salvaged = _salvage(exc, call)
         if salvaged is not None:
             warnings.append(f"{name} step: kept the valid part of the last answer ({reason})")
@@ -219,6 +223,15 @@ class Extractor:
                                  provenance=provenance)
 
 
+def _reason(exc: Exception) -> str:
+    """One line saying why the last attempt failed (instructor's own message is an XML dump)."""
+    attempts = getattr(exc, "failed_attempts", None) or []
+    last = getattr(attempts[-1], "exception", None) if attempts else None
+    text = str(last if last is not None else exc).strip()
+    text = re.sub(r"\s*For further information visit \S+", "", text)
+    return " ".join(text.split())[:300]
+
+
 def _salvage(exc: Exception, call: _Call) -> BaseModel | None:
     """The last answer of a failed re-ask loop, validated without the grounding checks; an answer
     cut off by the token limit keeps its complete items."""
@@ -231,13 +244,29 @@ def _salvage(exc: Exception, call: _Call) -> BaseModel | None:
     data = repair_truncated(content or "")
     if not isinstance(data, dict):
         return None
+    context = {**call.context, "strict": False}
     for name, info in call.model.model_fields.items():
-        if name not in data and getattr(info.annotation, "__origin__", None) is list:
-            data[name] = []
+        if getattr(info.annotation, "__origin__", None) is list:
+            data[name] = _valid_items(data.get(name), info.annotation.__args__[0], context)
     try:
-        return call.model.model_validate(data, context={**call.context, "strict": False})
+        return call.model.model_validate(data, context=context)
     except ValueError:
         return None
+
+
+def _valid_items(items: Any, item_model: Any, context: dict[str, Any]) -> list[Any]:
+    """The items of a list field that validate on their own: one bad item does not sink the rest."""
+    if not isinstance(items, list):
+        return []
+    if not (isinstance(item_model, type) and issubclass(item_model, BaseModel)):
+        return items
+    kept = []
+    for item in items:
+        try:
+            kept.append(item_model.model_validate(item, context=context).model_dump())
+        except ValueError:
+            continue
+    return kept
 
 
 def merge_answers(names: list[str], answers: list[Any]) -> tuple[EntitiesResponse | None, EventsResponse | None]:

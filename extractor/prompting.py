@@ -1,7 +1,8 @@
 """Render the Jinja2 prompt templates in ``prompts/`` into chat messages.
 
-A template is plain text split into messages by ``### system`` / ``### user`` lines. The article is
-rendered last (``_article.j2``) so everything before it is identical across articles.
+A template is plain text split into messages by ``### system`` / ``### user`` lines (split before
+rendering: the article's text cannot add a message). The article is rendered last (``_article.j2``)
+so everything before it is identical across articles.
 """
 
 from __future__ import annotations
@@ -65,18 +66,24 @@ def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidat
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=None)
+def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
+    """The template split into (role, compiled section) *before* rendering, so article text can
+    never open a message of its own, whatever it contains."""
+    source = (_templates_dir() / filename).read_text("utf-8")
+    parts = _ROLE_LINE.split(source)
+    if len(parts) < 3:
+        raise ValueError(f"template {filename} has no '### system' / '### user' sections")
+    env = _environment()
+    return tuple((role, env.from_string(content)) for role, content in zip(parts[1::2], parts[2::2]))
+
+
 def render(name: str, article: Article, sents: list[Sentence],
            candidates: list[QuoteCandidate]) -> RenderedPrompt:
     """Render ``prompts/{name}.j2`` for one article into chat messages."""
     filename = f"{name}.j2"
-    body = _environment().get_template(filename).render(
-        published=article.published.isoformat() if article.published else None,
-        numbered_text=number_text(article.text, sents, candidates),
-        candidates=candidates,
-    )
-    parts = _ROLE_LINE.split(body)
-    messages = [{"role": role, "content": content.strip()}
-                for role, content in zip(parts[1::2], parts[2::2])]
-    if not messages:
-        raise ValueError(f"template {filename} has no '### system' / '### user' sections")
+    values = dict(published=article.published.isoformat() if article.published else None,
+                  numbered_text=number_text(article.text, sents, candidates), candidates=candidates)
+    messages = [{"role": role, "content": template.render(**values).strip()}
+                for role, template in _sections(filename)]
     return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

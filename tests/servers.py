@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Reply = tuple[int, dict[str, str], bytes]
-Replies = Callable[[str, str, bytes], Reply]
+RawReply = Callable[[BaseHTTPRequestHandler], None]
+Replies = Callable[[str, str, bytes], "Reply | RawReply"]
 
 
 class _Server(ThreadingHTTPServer):
@@ -29,7 +30,11 @@ def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0) -> _Ser
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             log.append((self.command, self.path))
-            status, headers, payload = replies(self.command, self.path, body)
+            answer = replies(self.command, self.path, body)
+            if callable(answer):
+                answer(self)
+                return
+            status, headers, payload = answer
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)

@@ -121,7 +121,8 @@ def make_extractor(options: BatchOptions, config: ModelConfig | None = None, **m
     if options.cache and not config.response_cache:
         path = options.cache_path or cache_dir() / "responses.sqlite"
         config = replace(config, response_cache=str(path))
-    limiter = RequestLimiter(options.concurrency or default_concurrency(config), options.rpm, options.tpm)
+    limiter = RequestLimiter(options.concurrency or default_concurrency(config), options.rpm, options.tpm,
+                             backoff_s=config.retry.initial_s, max_pause_s=config.retry.max_wait_s)
     return Extractor(config, steps=options.steps, limiter=limiter), limiter
 
 

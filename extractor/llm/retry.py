@@ -1,6 +1,10 @@
-"""Retries for transport faults only (429, 5xx, timeouts, dropped connections), as an httpx transport.
+"""Retries for transport faults only (429, 5xx, timeouts, dropped connections, bodies cut off, a
+completion without choices), as an httpx transport.
 
-Invalid model output is not retried here: instructor re-asks with the validation errors. Putting
+The body is read inside the attempt, so a connection dropped mid-body is retried like any other
+transport fault. Invalid model output is not retried here: instructor re-asks with the validation
+errors. 429s get their own, larger budget (``rate_limit_attempts``): a rate limit is a reason to
+wait, not to give up on a record. Putting
 the policy in the transport keeps it independent of instructor and of the openai client's own
 retries (which we switch off), and lets it honour ``Retry-After`` exactly.
 """
@@ -8,6 +12,7 @@ retries (which we switch off), and lets it honour ``Retry-After`` exactly.
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -15,7 +20,7 @@ from typing import Any
 
 import httpx
 from tenacity import (AsyncRetrying, RetryCallState, Retrying, retry_if_exception_type,
-                      retry_if_result, stop_after_attempt)
+                      retry_if_result)
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -29,6 +34,12 @@ class RetryPolicy:
     initial_s: float = 1.0
     max_wait_s: float = 60.0
     jitter_s: float = 1.0
+    rate_limit_attempts: int = 12
+
+    def stop(self, state: RetryCallState) -> bool:
+        outcome = state.outcome
+        limited = outcome is not None and not outcome.failed and outcome.result().status_code == 429
+        return state.attempt_number >= (self.rate_limit_attempts if limited else self.attempts)
 
     def wait(self, state: RetryCallState) -> float:
         outcome = state.outcome
@@ -41,7 +52,7 @@ class RetryPolicy:
 
     def _kwargs(self) -> dict[str, Any]:
         return dict(
-            stop=stop_after_attempt(self.attempts),
+            stop=self.stop,
             wait=self.wait,
             retry=retry_if_exception_type(TRANSPORT_ERRORS) | retry_if_result(_retryable_response),
             retry_error_callback=_last_outcome,
@@ -56,7 +67,17 @@ class RetryPolicy:
 
 
 def _retryable_response(response: httpx.Response) -> bool:
-    return response.status_code in RETRY_STATUS
+    """A retryable status, or a completion with no choices (a broken answer, not the model's)."""
+    return response.status_code in RETRY_STATUS or no_choices(response)
+
+
+def no_choices(response: httpx.Response) -> bool:
+    if response.status_code != 200 or not response.request.url.path.endswith("/chat/completions"):
+        return False
+    try:
+        return json.loads(response.content).get("choices") == []
+    except (ValueError, AttributeError, httpx.ResponseNotRead):
+        return False
 
 
 def _last_outcome(state: RetryCallState) -> Any:
@@ -94,8 +115,10 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         def attempt() -> httpx.Response:
             response = self.inner.handle_request(request)
-            if _retryable_response(response):
+            response.request = request
+            try:
                 response.read()
+            finally:
                 response.close()
             return response
 
@@ -115,8 +138,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         async def attempt() -> httpx.Response:
             response = await self.inner.handle_async_request(request)
-            if _retryable_response(response):
+            response.request = request
+            try:
                 await response.aread()
+            finally:
                 await response.aclose()
             return response
 

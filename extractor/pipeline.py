@@ -26,6 +26,7 @@ from extractor.inputs import InputError, make_article
 from extractor.llm.client import ModelConfig, make_async_client, make_client, request_options, resolve_config
 from extractor.llm.limits import RequestLimiter
 from extractor.llm.repair import repair_truncated
+from extractor.llm.secrets import redact
 from extractor.prompting import RenderedPrompt, render, template_hash
 from extractor.quote_candidates import QuoteCandidate, find_quotes
 from extractor.segment import Sentence, sentences
@@ -198,7 +199,7 @@ class Extractor:
         name = call.prompt.name
         cause = exc.__cause__ or exc
         if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
-            raise ExtractionError(f"{name} call failed: {cause}") from exc
+            raise ExtractionError(redact(f"{name} call failed: {cause}")) from exc
         completion = getattr(exc, "last_completion", None)
         if completion is not None and not getattr(completion, "choices", None):
             raise ExtractionError(f"{name} call failed: the endpoint returned a completion with no choices") from exc
@@ -229,7 +230,7 @@ def _reason(exc: Exception) -> str:
     last = getattr(attempts[-1], "exception", None) if attempts else None
     text = str(last if last is not None else exc).strip()
     text = re.sub(r"\s*For further information visit \S+", "", text)
-    return " ".join(text.split())[:300]
+    return redact(" ".join(text.split()))[:300]
 
 
 def _salvage(exc: Exception, call: _Call) -> BaseModel | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DOUBLE_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", '"': '"'}
+DOUBLE_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", '"': '"', "「": "」", "『": "』"}
 SINGLE_OPEN = "‘'"
 SINGLE_CLOSE = "’'"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -30,7 +30,19 @@ class QuoteCandidate:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``; scripts written without spaces (Chinese, Japanese) count two characters a word."""
+    count = 0
+    for token in text.split():
+        cjk = len(_CJK.findall(token))
+        count += max(1, cjk // 2 + (1 if len(token) > cjk else 0)) if cjk else 1
+    return count
 
 
 def find_quotes(text: str) -> list[QuoteCandidate]:

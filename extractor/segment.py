@@ -11,7 +11,8 @@ ABBREVIATIONS = frozenset(
     oct nov dec mt ft approx est dept univ a.m p.m i.e e.g""".split()
 )
 
-_BOUNDARY = re.compile(r"""[.!?]+[”"’'»)\]]*(?=\s+[“"‘'«(\[A-Z0-9])""")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_BOUNDARY = re.compile(r"""[.!?]+[”"’'»)\]]*(?=[\s%s]+[“"‘'«(\[A-Z0-9])|[。！？]+[”」』）]*""" % _INVISIBLE)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -34,10 +35,15 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
+def _blank(ch: str) -> bool:
+    """Whitespace, including the zero-width characters that web text is full of."""
+    return ch.isspace() or ch in _INVISIBLE
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _blank(text[end - 1]):
         end -= 1
     return start, end
 
@@ -51,7 +57,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences numbered from 1; a newline always ends one, abbreviations ("U.S.", "Sept.") do not."""
+    """Sentences numbered from 1; a newline always ends one, abbreviations ("U.S.", "Sept.") do not;
+    CJK full stops end one without a following space."""
     result: list[Sentence] = []
     for para_index, (p_start, p_end) in enumerate(paragraphs(text)):
         for line in re.finditer(r"[^\n]+", text[p_start:p_end]):

@@ -22,7 +22,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 512
 
 
-def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0) -> _Server:
+def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0, with_headers: bool = False) -> _Server:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -30,7 +30,10 @@ def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0) -> _Ser
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             log.append((self.command, self.path))
-            answer = replies(self.command, self.path, body)
+            if with_headers:
+                answer = replies(self.command, self.path, body, {k.lower(): v for k, v in self.headers.items()})
+            else:
+                answer = replies(self.command, self.path, body)
             if callable(answer):
                 answer(self)
                 return
@@ -51,10 +54,11 @@ def _server(replies: Replies, log: list[tuple[str, str]], port: int = 0) -> _Ser
 
 
 @contextmanager
-def serve(replies: Replies) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Run a server whose answers come from ``replies(method, path, body)``; yield (url, request log)."""
+def serve(replies: Replies, with_headers: bool = False) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Run a server whose answers come from ``replies(method, path, body)`` (plus the request
+    headers with ``with_headers``); yield (url, request log)."""
     log: list[tuple[str, str]] = []
-    server = _server(replies, log)
+    server = _server(replies, log, with_headers=with_headers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -28,6 +28,7 @@ from extractor.llm.client import ModelConfig, resolve_config
 from extractor.llm.limits import RequestLimiter
 from extractor.llm.model_store import cache_dir
 from extractor.llm.response_cache import open_cache
+from extractor.llm.secrets import redact
 from extractor.pipeline import ExtractionError, Extractor
 from schemas import ArticleExtraction
 
@@ -263,7 +264,7 @@ class _Batch:
         except ExtractionError as exc:
             return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
         except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
-            return Outcome(record.id, record.origin, error=f"{type(exc).__name__}: {exc}", kind="internal")
+            return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
         return Outcome(record.id, record.origin, result=result)
 
     def _save(self, record: InputRecord, outcome: Outcome) -> None:

@@ -14,6 +14,7 @@ import httpx
 import instructor
 import openai
 
+from extractor.llm import secrets
 from extractor.llm.limits import RequestLimiter
 from extractor.llm.response_cache import AsyncCachingTransport, CachingTransport, open_cache
 from extractor.llm.retry import AsyncRetryTransport, RetryPolicy, RetryTransport
@@ -87,6 +88,7 @@ def resolve_config(*, backend: Backend | None = None, model: str | None = None,
                            local_model_path=local_model, **options)
     if not api_key and base_url is None:
         raise ValueError("the openai backend needs OPENAI_API_KEY or a base URL")
+    secrets.register(api_key)
     return ModelConfig(backend="openai", model=model or env.get("EXTRACTOR_MODEL") or DEFAULT_OPENAI_MODEL,
                        base_url=base_url, api_key=api_key or "sk-no-key", mode=mode or "tools", **options)
 

@@ -164,7 +164,7 @@ class Extractor:
             try:
                 result = await self._aclient.create_with_completion(**self._kwargs(config, call))
             except Exception as exc:  # noqa: BLE001 - classified below
-                return self._failure(exc, call, warnings)
+                return self._failure(exc, call, warnings, usage)
             return self._record(result, usage)
 
         answers = await asyncio.gather(*(one(call) for call in prepared.calls), return_exceptions=True)
@@ -182,7 +182,7 @@ class Extractor:
         try:
             result = request()
         except Exception as exc:  # noqa: BLE001 - classified below
-            return self._failure(exc, call, warnings)
+            return self._failure(exc, call, warnings, usage)
         return self._record(result, usage)
 
     @staticmethod
@@ -193,10 +193,11 @@ class Extractor:
         return parsed
 
     @staticmethod
-    def _failure(exc: Exception, call: _Call, warnings: list[str]) -> Any:
+    def _failure(exc: Exception, call: _Call, warnings: list[str], usage: TokenUsage) -> Any:
         """Transport failures abort the article. Output still ungrounded after the re-asks is parsed
         leniently so only the offending items are dropped (and counted); unparseable output loses the step."""
         name = call.prompt.name
+        _count_failed_usage(exc, usage)
         cause = exc.__cause__ or exc
         if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
             raise ExtractionError(redact(f"{name} call failed: {cause}")) from exc
@@ -222,6 +223,16 @@ class Extractor:
         return ArticleExtraction(article=prepared.article, actors=built.actors, events=built.events,
                                  quotes=built.quotes, warnings=warnings + built.warnings,
                                  provenance=provenance)
+
+
+def _count_failed_usage(exc: Exception, usage: TokenUsage) -> None:
+    """Tokens spent on attempts that did not validate still cost time and money: count them."""
+    spent = getattr(exc, "total_usage", None)
+    if spent is None:
+        spent = getattr(getattr(exc, "last_completion", None), "usage", None)
+    prompt, completion = getattr(spent, "prompt_tokens", None), getattr(spent, "completion_tokens", None)
+    if isinstance(prompt, int) and isinstance(completion, int):
+        usage.add(prompt, completion)
 
 
 def _reason(exc: Exception) -> str:

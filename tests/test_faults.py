@@ -93,6 +93,7 @@ def test_persistently_invalid_output_keeps_only_its_valid_grounded_part(tmp_path
     kept = [w for w in result["warnings"] if w.startswith("entities step: kept the valid part")]
     assert len(kept) == 1 and dropped in kept[0]
     assert _grounded(result)
+    assert result["provenance"]["usage"]["prompt_tokens"] == 100 * sum(model.seen.values())
     assert "Vladimir Nonexistent" not in {a["name"] for a in result["actors"]}
     assert [q["text"] for q in result["quotes"] if q["kind"] == "direct"] == [
         "Line 0 of what we saw tonight", "Line 1 of what we saw tonight"]

@@ -60,7 +60,7 @@ def main() -> None:
         rows[label + ("lost",)] += key not in done and key not in failed
         if key in failed:
             reasons.setdefault(label, Counter())[failed[key]] += 1
-    print(f"| fault | requests faulted | records | done | failed | lost | outcome |")
+    print("| fault | requests faulted | records | done | failed | lost | outcome |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for label in sorted({k[:2] for k in rows}):
         counts = [rows[label + (c,)] for c in ("in", "done", "failed", "lost")]

@@ -143,8 +143,7 @@ class Extractor:
         if self._client is None and prepared.calls:
             self._client = make_client(config)
         usage, warnings = TokenUsage(), []
-        answers = [self._guard(lambda: self._client.create_with_completion(**self._kwargs(config, call)),
-                               call, usage, warnings) for call in prepared.calls]
+        answers = [self._call(config, call, usage, warnings) for call in prepared.calls]
         return self._finish(prepared, answers, usage, warnings, started)
 
     async def aextract(self, text: str | Article, *, published: str | date | None = None,
@@ -178,9 +177,10 @@ class Extractor:
         return dict(response_model=call.model, messages=call.prompt.messages, max_retries=config.max_reasks,
                     context=call.context, **request_options(config, call.schema))
 
-    def _guard(self, request: Any, call: _Call, usage: TokenUsage, warnings: list[str]) -> Any:
+    def _call(self, config: ModelConfig, call: _Call, usage: TokenUsage, warnings: list[str]) -> Any:
+        """One synchronous model request; failures are classified by ``_failure``."""
         try:
-            result = request()
+            result = self._client.create_with_completion(**self._kwargs(config, call))
         except Exception as exc:  # noqa: BLE001 - classified below
             return self._failure(exc, call, warnings, usage)
         return self._record(result, usage)

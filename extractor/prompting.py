@@ -52,6 +52,7 @@ def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidat
     """The article with ``(n)`` before each sentence and ``[Qn]`` before each quotation mark."""
     marks = {c.outer_start: f"[{c.id}]" for c in candidates}
     lines: list[str] = []
+    previous_paragraph = -1
     for sent in sents:
         chunk = []
         for pos in range(sent.start, sent.end):

@@ -1,4 +1,5 @@
-"""Record the cassettes from the real embedded model: ``make cassettes`` (``python -m tests.record``).
+"""Record the cassettes from the real embedded model: ``make cassettes`` (``python -m tests.record``;
+``python -m tests.record injection_article.yaml`` records only the cassettes named).
 
 Starts the local llama.cpp server, runs every recorded scenario against it with vcrpy in
 ``all`` mode (old recordings are replaced), stops the server, and checks that no secret,
@@ -19,14 +20,20 @@ from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import SCENARIOS
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    """Record every scenario, or only the cassettes named on the command line."""
+    chosen = [s for s in SCENARIOS if not names or s.cassette in names]
+    unknown = set(names) - {s.cassette for s in SCENARIOS}
+    if unknown:
+        print(f"unknown cassettes {sorted(unknown)}; choose from {[s.cassette for s in SCENARIOS]}", file=sys.stderr)
+        return 2
     config = resolve_config(backend="local")
     server = LocalServer(resolve_model_path(), config.model)
     CASSETTES.mkdir(exist_ok=True)
     with server:
         config = config.with_endpoint(server.start())
         with Extractor(config=config) as extractor:
-            for scenario in SCENARIOS:
+            for scenario in chosen:
                 (CASSETTES / scenario.cassette).unlink(missing_ok=True)
                 started = time.perf_counter()
                 with cassette(scenario.cassette, "all"):
@@ -55,4 +62,4 @@ def audit(directory: Path) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -16,4 +16,5 @@ class Scenario:
 
 
 SAMPLE = Scenario("sample_article.yaml", DATA / "ukraine-drones-2025-01-07.txt")
-SCENARIOS = [SAMPLE]
+INJECTION = Scenario("injection_article.yaml", DATA / "injection-2025-03-04.txt")
+SCENARIOS = [SAMPLE, INJECTION]

@@ -2,10 +2,11 @@
 
 from tests.cassette_config import CASSETTES
 from tests.record import audit
+from tests.scenarios import SCENARIOS
 
 
 def test_cassettes_exist_and_pass_the_audit() -> None:
-    assert sorted(p.name for p in CASSETTES.glob("*.yaml")) == ["sample_article.yaml"]
+    assert sorted(p.name for p in CASSETTES.glob("*.yaml")) == sorted(s.cassette for s in SCENARIOS)
     assert audit(CASSETTES) == []
 
 

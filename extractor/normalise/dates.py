@@ -27,7 +27,7 @@ _WD = "|".join(WEEKDAYS)
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM = r"\d+|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k])
 _PATTERNS = [
-    ("iso", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b"),
+    ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
     ("month_day_year", rf"\b(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"),
     ("day_month_year", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MON})\.?(?:,?\s+\d{{4}})?\b"),
     ("month_year", rf"\b(?:{_MON})\.?,?\s+\d{{4}}\b"),

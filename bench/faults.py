@@ -46,7 +46,9 @@ def main() -> None:
         config = resolve_config(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=policy)
         summary = extract_many([{"id": k, "text": article_text(k)} for k in keys], out, config=config,
                                options=BatchOptions(cache=False, concurrency=16))
-    done = {json.loads(line)["article"]["id"] for line in (out / "results.jsonl").read_text().splitlines()}
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    done = {r["article"]["id"] for r in results}
+    salvaged = {r["article"]["id"] for r in results if any("kept the valid part" in w for w in r["warnings"])}
     failed = {json.loads(line)["id"]: json.loads(line)["reason"]
               for line in (out / "failures.jsonl").read_text().splitlines()}
     rows: Counter = Counter()
@@ -60,11 +62,15 @@ def main() -> None:
         rows[label + ("lost",)] += key not in done and key not in failed
         if key in failed:
             reasons.setdefault(label, Counter())[failed[key]] += 1
+        elif key in salvaged:
+            reasons.setdefault(label, Counter())["done, valid part kept (warning)"] += 1
+        elif key in done:
+            reasons.setdefault(label, Counter())["done"] += 1
     print("| fault | requests faulted | records | done | failed | lost | outcome |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for label in sorted({k[:2] for k in rows}):
         counts = [rows[label + (c,)] for c in ("in", "done", "failed", "lost")]
-        outcome = "; ".join(f"{n}× {r}" for r, n in reasons.get(label, Counter()).items()) or "done"
+        outcome = "; ".join(f"{n}× {r}" for r, n in reasons.get(label, Counter()).items())
         print(f"| {label[0]} | {label[1]} | {' | '.join(map(str, counts))} | {outcome} |")
     lost = args.records - len(done) - len(failed)
     print(f"\nrecords in {args.records}, done {len(done)}, failed {len(failed)}, lost {lost}; "

@@ -82,3 +82,20 @@ def test_the_server_dies_with_the_process_that_started_it(tmp_path: Path) -> Non
     while answers(url) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not answers(url)
+
+
+def test_a_server_started_from_a_worker_thread_outlives_that_thread(tmp_path: Path) -> None:
+    """Linux kills the child when the forking *thread* exits; an async caller starts the server via
+    asyncio.to_thread, whose thread ends with its event loop. The server must still answer."""
+    import asyncio
+
+    server = _server(tmp_path)
+
+    async def start_in_a_thread() -> str:
+        return await asyncio.to_thread(server.start)
+
+    try:
+        url = asyncio.run(start_in_a_thread())
+        assert server.process.poll() is None and answers(url, "tiny-model")
+    finally:
+        server.stop()

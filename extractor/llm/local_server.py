@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -61,6 +62,12 @@ def _die_with_parent() -> None:
 
         pr_set_pdeathsig = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+# Linux delivers the parent-death signal when the *thread* that forked the child exits. Servers are
+# therefore always spawned from this one thread, which lives as long as the process: a server
+# started from a short-lived thread (asyncio.to_thread in a finished event loop) stays up.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extractor-server-spawner")
 
 
 class LocalServer:
@@ -126,9 +133,9 @@ class LocalServer:
         port = free_port()
         fd, log_name = tempfile.mkstemp(prefix="extractor-llama-", suffix=".log")
         self._log = Path(log_name)
-        self.process = subprocess.Popen(self._launch_command(port), stdout=fd, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True,
-                                        preexec_fn=_die_with_parent)
+        self.process = _SPAWNER.submit(
+            subprocess.Popen, self._launch_command(port), stdout=fd, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent).result()
         os.close(fd)
         atexit.register(self.stop)
         url = f"http://{HOST}:{port}/v1"

@@ -115,3 +115,18 @@ def test_python_dicts_and_records_are_accepted_directly() -> None:
     first, second = _items({"id": 5, "text": ARTICLE, "date": "2025-01-07T10:00:00Z"}, record)
     assert (first.id, first.published) == ("5", "2025-01-07")
     assert second is record
+
+
+def test_an_input_that_breaks_mid_way_keeps_what_was_read_and_the_next_input_is_read(tmp_path: Path) -> None:
+    import gzip
+
+    good = gzip.compress(b"".join(json.dumps({"id": f"g{i}", "text": ARTICLE}).encode() + b"\n" for i in range(3)))
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(good[: len(good) - 8])
+    after = tmp_path / "after.jsonl"
+    after.write_text(json.dumps({"id": "next", "text": ARTICLE}) + "\n")
+    items = _items(broken, after)
+    assert [i.id for i in items if isinstance(i, InputRecord)] == ["g0", "g1", "g2", "next"]
+    (failure,) = [i for i in items if isinstance(i, InputFailure)]
+    assert failure.id == f"{broken}#after-3" and failure.reason.startswith(
+        "input could not be read past record 3: EOFError: Compressed file ended before the end-of-stream marker")

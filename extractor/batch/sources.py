@@ -85,9 +85,22 @@ def read_inputs(inputs: Iterable[str | Path | Mapping[str, Any] | InputRecord],
         elif isinstance(entry, Mapping):
             yield _from_mapping(entry, "python", options)
         elif str(entry) == "-":
-            yield from _jsonl(sys.stdin.buffer, "stdin", options)
+            yield from _guarded(_jsonl(sys.stdin.buffer, "stdin", options), "stdin")
         else:
-            yield from _read_path(Path(entry), options)
+            yield from _guarded(_read_path(Path(entry), options), str(entry))
+
+
+def _guarded(items: Iterator[Item], origin: str) -> Iterator[Item]:
+    """An input that breaks mid-way (unreadable file, corrupt gzip or WARC) ends as one recorded
+    failure naming the cause; the records read before it stand and the next input is read."""
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except (OSError, EOFError, ValueError) as exc:
+        yield InputFailure(f"{origin}#after-{count}", origin,
+                           f"input could not be read past record {count}: {type(exc).__name__}: {exc}")
 
 
 def _read_path(path: Path, options: SourceOptions) -> Iterator[Item]:

@@ -57,8 +57,10 @@ def assemble(article: Article, sents: list[Sentence], candidates: list[QuoteCand
                         + ", ".join(repr(n) for n in registry.rejected))
     actors = registry.actors()
     ids = registry.final_ids()
+    names = {actor.id: actor.name for actor in actors}
     for quote in quotes:
         quote.speaker = ids.get(quote.speaker, quote.speaker)
+        quote.speaker_name = names.get(quote.speaker, quote.speaker_name)
     for event in built_events:
         event.claimed_by = ids.get(event.claimed_by, event.claimed_by)
         for participant in event.participants:

@@ -152,7 +152,8 @@ class Quote(BaseModel):
     text: str = Field(description="Exactly article.text[span.start:span.end].")
     kind: QuoteKind
     speaker: str | None = Field(None, description="Actor id of the speaker.")
-    speaker_name: str | None = None
+    speaker_name: str | None = Field(None, description="The speaker actor's canonical name; the name as the "
+                                                        "attribution gives it when no actor matches.")
     cue: str | None = None
     span: Span
 

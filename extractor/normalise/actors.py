@@ -153,10 +153,11 @@ class ActorRegistry:
         return cluster
 
     def resolve_pronoun(self, before: int) -> str | None:
-        """The person mentioned last before offset ``before`` (for "he said")."""
+        """The person mentioned last before offset ``before`` (for "he said"); a governor the model
+        typed GOVERNMENT is still a person."""
         best, best_start = None, -1
         for cluster in self.clusters:
-            if cluster.type != ActorType.PERSON:
+            if not _person_like(cluster):
                 continue
             for known in cluster.names:
                 for span in find_all(known, self.text):
@@ -217,3 +218,13 @@ def _clean_title(title: str | None, name: str) -> str | None:
     if not title or title.lower() in {"null", "none"} or title.lower() == name.lower():
         return None
     return title
+
+
+def _person_like(cluster: _Cluster) -> bool:
+    """A person, or an individual typed as their institution: a title, or a personal name
+    (two to four capitalised words, none of them an organisation word)."""
+    if cluster.type == ActorType.PERSON or cluster.title:
+        return True
+    words = cluster.names[0].split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and \
+        not any(w.lower().strip("’'s") in ORG_WORDS for w in words) and cluster.type != ActorType.COUNTRY

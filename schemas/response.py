@@ -8,6 +8,7 @@ in the validation context, so instructor can re-ask with the precise error.
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
@@ -69,7 +70,7 @@ def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_number
     return walk(schema)
 
 
-_SCHEMAS: dict[type, dict[str, Any]] = {}
+_SCHEMAS: weakref.WeakKeyDictionary[type, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 class CompactModel(BaseModel):
@@ -77,7 +78,8 @@ class CompactModel(BaseModel):
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        """Computed once per class (pydantic takes milliseconds, asked twice per request) and copied."""
+        """Computed once per class (pydantic takes milliseconds, asked twice per request) and copied;
+        weakly keyed, so the classes instructor derives per request are not kept alive."""
         if args or kwargs:
             return compact_schema(super().model_json_schema(*args, **kwargs))
         if cls not in _SCHEMAS:

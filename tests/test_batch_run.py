@@ -246,3 +246,17 @@ def test_async_iterator_yields_each_outcome_without_a_run_directory() -> None:
     assert outcomes == {"ok": None, "blank": "article has no text",
                         "bad-date": "publication date 'yesterday' is not an ISO date (YYYY-MM-DD)"}
     assert _posts(log) == 1
+
+
+def test_a_long_run_keeps_no_per_request_objects_alive(tmp_path: Path) -> None:
+    """Memory must stay flat on any archive: instructor derives a response-model class per request,
+    and nothing of ours may keep those classes (or their schemas) alive."""
+    import gc
+
+    from schemas import response
+
+    archive = _archive(tmp_path / "in.jsonl", 40)
+    with serve(stand_in_model) as (url, _):
+        _run([archive], tmp_path / "run", url, concurrency=4, cache=False)
+    gc.collect()
+    assert len(response._SCHEMAS) <= 4

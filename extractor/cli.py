@@ -21,6 +21,15 @@ app.add_typer(model_app, name="model")
 err = Console(stderr=True)
 
 
+# Endpoint options shared by every command that runs the extraction.
+MODEL_OPTION = typer.Option(None, help="Model name at the endpoint.")
+BASE_URL_OPTION = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL.")
+API_KEY_OPTION = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY).")
+BACKEND_OPTION = typer.Option(None, help="local or openai (default: from the environment).")
+MODE_OPTION = typer.Option(None, help="instructor mode: tools, json or md_json.")
+LOCAL_MODEL_OPTION = typer.Option(None, "--local-model", help="Any GGUF file for the local backend.")
+
+
 def _parse_steps(steps: str) -> tuple[str, ...]:
     """ "entities,events" -> ("entities", "events"); "none" -> () (rules only)."""
     if steps.strip().lower() == "none":
@@ -33,12 +42,12 @@ def extract_command(
     article: Path = typer.Argument(..., exists=True, dir_okay=False, help="Article text file (UTF-8)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the JSON result here."),
     published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides a header)."),
-    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY)."),
-    backend: Optional[str] = typer.Option(None, help="local or openai (default: from the environment)."),
-    mode: Optional[str] = typer.Option(None, help="instructor mode: tools, json or md_json."),
-    local_model: Optional[Path] = typer.Option(None, "--local-model", help="Any GGUF file for the local backend."),
+    model: Optional[str] = MODEL_OPTION,
+    base_url: Optional[str] = BASE_URL_OPTION,
+    api_key: Optional[str] = API_KEY_OPTION,
+    backend: Optional[str] = BACKEND_OPTION,
+    mode: Optional[str] = MODE_OPTION,
+    local_model: Optional[Path] = LOCAL_MODEL_OPTION,
     steps: str = typer.Option("entities,events", help="Model steps to run: entities, events, both, or 'none' "
                                                        "for rules only (quotes and actors mentioned as speakers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
@@ -77,9 +86,9 @@ def eval_command(
     cache: Path = typer.Option(Path("out/eval-cache"), help="Results cache for extraction runs."),
     limit: Optional[int] = typer.Option(None, help="At most N new extractions (cached ones always count)."),
     steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
-    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    backend: Optional[str] = typer.Option(None, help="local or openai."),
+    model: Optional[str] = MODEL_OPTION,
+    base_url: Optional[str] = BASE_URL_OPTION,
+    backend: Optional[str] = BACKEND_OPTION,
 ) -> None:
     """Score extraction against annotated news: a table on screen, the full report as JSON."""
     from extractor.evaluation import load_gold, score_documents
@@ -133,12 +142,12 @@ def batch_command(
     url_field: str = typer.Option("url", help="Field holding the URL."),
     max_chars: int = typer.Option(1_000_000, help="Articles longer than this are recorded as failed."),
     steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
-    model: Optional[str] = typer.Option(None, help="Model name at the endpoint."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
-    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (default: OPENAI_API_KEY)."),
-    backend: Optional[str] = typer.Option(None, help="local or openai (default: from the environment)."),
-    mode: Optional[str] = typer.Option(None, help="instructor mode: tools, json or md_json."),
-    local_model: Optional[Path] = typer.Option(None, "--local-model", help="Any GGUF file for the local backend."),
+    model: Optional[str] = MODEL_OPTION,
+    base_url: Optional[str] = BASE_URL_OPTION,
+    api_key: Optional[str] = API_KEY_OPTION,
+    backend: Optional[str] = BACKEND_OPTION,
+    mode: Optional[str] = MODE_OPTION,
+    local_model: Optional[Path] = LOCAL_MODEL_OPTION,
     no_progress: bool = typer.Option(False, "--no-progress", help="No live progress line."),
 ) -> None:
     """Extract an archive into a resumable run: rerun the same command to resume it."""

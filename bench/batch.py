@@ -53,15 +53,15 @@ def write_archive(path: Path, n: int) -> None:
 
 def run_one(archive: str, out: str, url: str, concurrency: int) -> None:
     """Child mode: one batch run, figures as JSON on stdout."""
-    from extractor import resolve_config
+    from extractor import resolve_endpoint
     from extractor.batch import BatchOptions, extract_many
 
-    config = resolve_config(backend="local", base_url=url)
+    config = resolve_endpoint(backend="local", base_url=url)
     started = time.perf_counter()
-    summary = extract_many([archive], out, config=config, options=BatchOptions(concurrency=concurrency, cache=False))
+    summary = extract_many([archive], out, endpoint=config, options=BatchOptions(concurrency=concurrency, cache=False))
     elapsed = time.perf_counter() - started
-    print(json.dumps({"elapsed_s": elapsed, "done": summary.progress.done, "failed": summary.progress.failed,
-                      "skipped": summary.progress.already_done, "requests": summary.totals.calls,
+    print(json.dumps({"elapsed_s": elapsed, "done": summary.counters.done, "failed": summary.counters.failed,
+                      "skipped": summary.counters.already_done, "requests": summary.totals.calls,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor import resolve_config  # noqa: E402
+from extractor import resolve_endpoint  # noqa: E402
 from extractor.batch import BatchOptions, extract_many  # noqa: E402
-from extractor.llm.retry import RetryPolicy  # noqa: E402
+from extractor.call.retry import RetryPolicy  # noqa: E402
 from tests.fault_server import ALWAYS, KINDS, FaultModel, article_text  # noqa: E402
 from tests.servers import serve  # noqa: E402
 
@@ -43,8 +43,8 @@ def main() -> None:
     model = FaultModel(plan, hang_s=1.0)
     policy = RetryPolicy(attempts=5, initial_s=0.01, max_wait_s=0.05, jitter_s=0, rate_limit_attempts=12)
     with serve(model) as (url, _):
-        config = resolve_config(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=policy)
-        summary = extract_many([{"id": k, "text": article_text(k)} for k in keys], out, config=config,
+        config = resolve_endpoint(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=policy)
+        summary = extract_many([{"id": k, "text": article_text(k)} for k in keys], out, endpoint=config,
                                options=BatchOptions(cache=False, concurrency=16))
     results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     done = {r["article"]["id"] for r in results}
@@ -76,7 +76,7 @@ def main() -> None:
     print(f"\nrecords in {args.records}, done {len(done)}, failed {len(failed)}, lost {lost}; "
           f"run store: {summary.totals.done} done, {summary.totals.failed} failed, {summary.totals.pending} pending; "
           f"{sum(model.seen.values())} requests, {sum(model.faults.values())} faults injected, "
-          f"{summary.progress.throttled} 429s, {summary.progress.elapsed_s:.1f} s")
+          f"{summary.counters.throttled} 429s, {summary.counters.elapsed_s:.1f} s")
 
 
 if __name__ == "__main__":

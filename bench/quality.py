@@ -18,8 +18,8 @@ from rich.console import Console
 
 from extractor import Extractor
 from extractor.evaluation import load_gold, score_documents
-from extractor.evaluation.runner import run_extraction
-from extractor.summary import print_report
+from extractor.evaluation.predictions import run_extraction
+from extractor.evaluation.display import print_report
 
 CORPORA = {"polnear": ("../shared/data/polnear/dev", "polnear"),
            "wikievents": ("../shared/data/wikievents/dev.jsonl", "wikievents")}

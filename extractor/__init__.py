@@ -5,13 +5,17 @@
 >>> summary = extract_many(["archive.jsonl"], "out/run")   # doctest: +SKIP
 """
 
-from extractor.inputs import InputError, make_article, read_article_file
-from extractor.llm.client import ModelConfig, resolve_config
-from extractor.pipeline import ExtractionError, Extractor, aextract, extract
-from schemas import ArticleExtraction
+from extractor.call.endpoint import Endpoint, resolve_endpoint
+from extractor.engine import Extractor, aextract, extract
+from extractor.errors import (ConfigError, ExtractionError, ExtractorError, InputError, ModelError,
+                              ServerError)
+from extractor.input.article import make_article, read_article_file
+from extractor.plan.options import PipelineOptions
+from extractor.schemas import ArticleExtraction
 
-__all__ = ["ArticleExtraction", "BatchOptions", "ExtractionError", "Extractor", "InputError", "ModelConfig", "aextract",
-           "aextract_many", "extract", "extract_many", "make_article", "read_article_file", "resolve_config"]
+__all__ = ["ArticleExtraction", "BatchOptions", "ConfigError", "Endpoint", "ExtractionError", "Extractor",
+           "ExtractorError", "InputError", "ModelError", "PipelineOptions", "ServerError", "aextract",
+           "aextract_many", "extract", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
 __version__ = "0.1.0"
 _BATCH = {"extract_many", "aextract_many", "BatchOptions"}
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 
-from extractor.inputs import InputError, read_article_file
-from extractor.llm import model_store
-from extractor.pipeline import ExtractionError, Extractor
+from extractor.call import model_store
+from extractor.engine import Extractor
+from extractor.errors import ExtractorError
+from extractor.input.article import read_article_file
+from extractor.plan.options import parse_steps
+from extractor.settings import DEFAULT_STEPS, MAX_ARTICLE_CHARS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news articles into grounded events, actors and quotes.")
@@ -30,11 +35,19 @@ MODE_OPTION = typer.Option(None, help="instructor mode: tools, json or md_json."
 LOCAL_MODEL_OPTION = typer.Option(None, "--local-model", help="Any GGUF file for the local backend.")
 
 
-def _parse_steps(steps: str) -> tuple[str, ...]:
-    """ "entities,events" -> ("entities", "events"); "none" -> () (rules only)."""
-    if steps.strip().lower() == "none":
-        return ()
-    return tuple(part.strip() for part in steps.split(",") if part.strip())
+STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """The CLI's one error policy: a deliberate error (bad input, option, endpoint, model) or an
+    unreadable / unwritable file is one line on stderr and exit code 2; anything else is a bug
+    and keeps its traceback."""
+    try:
+        yield
+    except (ExtractorError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 @app.command("extract")
@@ -48,28 +61,24 @@ def extract_command(
     backend: Optional[str] = BACKEND_OPTION,
     mode: Optional[str] = MODE_OPTION,
     local_model: Optional[Path] = LOCAL_MODEL_OPTION,
-    steps: str = typer.Option("entities,events", help="Model steps to run: entities, events, both, or 'none' "
+    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps to run: entities, events, both, or 'none' "
                                                        "for rules only (quotes and actors mentioned as speakers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
 ) -> None:
     """Extract one article, print a summary and write the JSON."""
-    chosen = _parse_steps(steps)
-    try:
+    with reported_errors():
         doc = read_article_file(article, published=published)
         with Extractor(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
-                       local_model=str(local_model) if local_model else None, steps=chosen) as extractor:
+                       local_model=str(local_model) if local_model else None, steps=parse_steps(steps)) as extractor:
             result = extractor.extract(doc)
-    except (InputError, ExtractionError, model_store.ModelError, ValueError, RuntimeError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
     payload = result.model_dump_json(indent=2)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(payload + "\n", encoding="utf-8")
     if not quiet:
-        from extractor.summary import print_summary
+        from extractor.output.summary import print_extraction
 
-        print_summary(result, Console())
+        print_extraction(result, Console())
         if out:
             Console().print(f"[green]wrote[/] {out}")
     elif not out:
@@ -85,25 +94,25 @@ def eval_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report as JSON."),
     cache: Path = typer.Option(Path("out/eval-cache"), help="Results cache for extraction runs."),
     limit: Optional[int] = typer.Option(None, help="At most N new extractions (cached ones always count)."),
-    steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
+    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
     model: Optional[str] = MODEL_OPTION,
     base_url: Optional[str] = BASE_URL_OPTION,
     backend: Optional[str] = BACKEND_OPTION,
 ) -> None:
     """Score extraction against annotated news: a table on screen, the full report as JSON."""
     from extractor.evaluation import load_gold, score_documents
-    from extractor.evaluation.runner import pair_with_predictions, read_predictions, run_extraction
-    from extractor.summary import print_report
+    from extractor.evaluation.predictions import pair_with_predictions, read_predictions, run_extraction
+    from extractor.evaluation.display import print_report
 
     console = Console()
-    try:
+    with reported_errors():
         docs = load_gold(gold, fmt)
         if predictions:
             pairs, missing = pair_with_predictions(docs, read_predictions(predictions))
             if missing:
                 err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
         else:
-            chosen = _parse_steps(steps)
+            chosen = parse_steps(steps)
             with Extractor(model=model, base_url=base_url, backend=backend, steps=chosen) as extractor:
                 def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
                     if error:
@@ -112,9 +121,6 @@ def eval_command(
                         err.print(f"[dim]{doc.id}: {result.provenance.wall_time_s:.1f} s, "
                                   f"{result.provenance.usage.prompt_tokens}+{result.provenance.usage.completion_tokens} tokens[/]")
                 pairs = list(run_extraction(docs, extractor, cache, progress, limit))
-    except (ValueError, RuntimeError, OSError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
     report = score_documents(pairs)
     print_report(report, console, title=f"{fmt}: {gold}")
     if out:
@@ -140,8 +146,8 @@ def batch_command(
     date_field: str = typer.Option("date", help="Field holding the publication date."),
     title_field: str = typer.Option("title", help="Field holding the title."),
     url_field: str = typer.Option("url", help="Field holding the URL."),
-    max_chars: int = typer.Option(1_000_000, help="Articles longer than this are recorded as failed."),
-    steps: str = typer.Option("entities,events", help="Model steps, or 'none' for rules only."),
+    max_chars: int = typer.Option(MAX_ARTICLE_CHARS, help="Articles longer than this are recorded as failed."),
+    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
     model: Optional[str] = MODEL_OPTION,
     base_url: Optional[str] = BASE_URL_OPTION,
     api_key: Optional[str] = API_KEY_OPTION,
@@ -152,23 +158,19 @@ def batch_command(
 ) -> None:
     """Extract an archive into a resumable run: rerun the same command to resume it."""
     from extractor.batch import BatchOptions, FieldMap, SourceOptions, extract_many
-    from extractor.batch.progress import LiveProgress, print_summary
+    from extractor.batch.progress import LiveProgress, print_batch_summary
 
     options = BatchOptions(
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
-        cache_path=cache_path, steps=_parse_steps(steps),
+        cache_path=cache_path, steps=parse_steps(steps),
         sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,
                                               url=url_field), max_chars=max_chars, format=input_format))
     console = Console(stderr=True)
-    try:
-        with LiveProgress(console, enabled=not no_progress) as live:
-            summary = extract_many(inputs, out, options=options, on_progress=live, model=model, base_url=base_url,
-                                   api_key=api_key, backend=backend, mode=mode,
-                                   local_model=str(local_model) if local_model else None)
-    except (model_store.ModelError, ValueError, RuntimeError, OSError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    print_summary(summary, console)
+    with reported_errors(), LiveProgress(console, enabled=not no_progress) as live:
+        summary = extract_many(inputs, out, options=options, on_progress=live, model=model, base_url=base_url,
+                               api_key=api_key, backend=backend, mode=mode,
+                               local_model=str(local_model) if local_model else None)
+    print_batch_summary(summary, console)
 
 
 @app.command("status")
@@ -193,7 +195,7 @@ def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False,
 @app.command("schema")
 def schema_command(out: Optional[Path] = typer.Option(None, "--out", "-o")) -> None:
     """Print (or write) the JSON Schema of the output model."""
-    from extractor.schema_export import output_schema_json
+    from extractor.output.schema_file import output_schema_json
 
     text = output_schema_json()
     if out:
@@ -217,23 +219,17 @@ def model_install(
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TransferSpeedColumn(), console=err) as progress:
         task = progress.add_task(f"assembling {spec.filename}", total=spec.size)
-        try:
+        with reported_errors():
             path = model_store.install(spec, lambda done, total: progress.update(task, completed=done, total=total),
                                        force=force)
-        except model_store.ModelError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(2) from None
     err.print(f"[green]verified[/] {path} (sha256 {spec.sha256[:12]}…)")
 
 
 @model_app.command("path")
 def model_path() -> None:
     """Print the path of the verified local model (error if it is not installed)."""
-    try:
+    with reported_errors():
         sys.stdout.write(str(model_store.resolve_model_path()) + "\n")
-    except model_store.ModelError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
 
 
 if __name__ == "__main__":

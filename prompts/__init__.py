@@ -1,1 +1,1 @@
-"""Prompt templates (Jinja2) shipped with the extractor; see ``extractor.prompting``."""
+"""Prompt templates (Jinja2) shipped with the extractor; see ``extractor.plan.prompts``."""

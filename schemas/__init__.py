@@ -1,6 +1,7 @@
 """Pydantic schemas: what the model fills in (``response``) and what users get (``output``)."""
 
-from schemas.output import (
+from .output import (
+    EVENT_TYPE_HINTS,
     SCHEMA_VERSION,
     Actor,
     ActorType,
@@ -22,7 +23,7 @@ from schemas.output import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "Actor", "ActorType", "Alignment", "Article", "ArticleExtraction", "Casualties",
+    "EVENT_TYPE_HINTS", "SCHEMA_VERSION", "Actor", "ActorType", "Alignment", "Article", "ArticleExtraction", "Casualties",
     "Event", "EventDate", "EventStatus", "EventType", "Participant", "Provenance", "Quantity", "Quote",
     "QuoteKind", "Span", "TokenUsage",
 ]

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class ActorType(str, Enum):
@@ -43,6 +43,31 @@ class EventType(str, Enum):
     COERCE = "COERCE"
     ASSAULT = "ASSAULT"
     OTHER = "OTHER"
+
+
+EVENT_TYPE_HINTS: dict[EventType, str] = {
+    EventType.ASSAULT: "attack, strike, shelling, fighting, capture, shooting down",
+    EventType.COERCE: "arrest, blockade, seizure",
+    EventType.MOBILIZE: "deployment, alert",
+    EventType.THREATEN: "",
+    EventType.SANCTION: "",
+    EventType.PROTEST: "",
+    EventType.REJECT: "",
+    EventType.ACCUSE: "",
+    EventType.REQUEST: "",
+    EventType.RETREAT: "",
+    EventType.AID: "",
+    EventType.COOPERATE: "",
+    EventType.CONCEDE: "",
+    EventType.SUPPORT: "",
+    EventType.CONSULT: "meeting, visit, call",
+    EventType.AGREE: "",
+    EventType.OTHER: "",
+}
+"""Every event type, most specific first, with the examples the prompt gives: the order in which
+the prompt lists the types and the type check tries their cues."""
+if set(EVENT_TYPE_HINTS) != set(EventType):
+    raise AssertionError("EVENT_TYPE_HINTS must name every EventType once")
 
 
 class EventStatus(str, Enum):
@@ -103,7 +128,6 @@ class Actor(BaseModel):
     name: str = Field(description="Canonical name, the fullest form used in the article, without titles.")
     type: ActorType
     title: str | None = Field(None, description="Title or role, e.g. 'Kherson Governor'.")
-    affiliation: str | None = None
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)
 
@@ -115,7 +139,6 @@ class Participant(BaseModel):
 
 class Quantity(BaseModel):
     value: float
-    unit: str | None = None
     counts: str | None = Field(None, description="What is counted, e.g. 'drones shot down'.")
     text: str | None = Field(None, description="The number as written in the evidence.")
 

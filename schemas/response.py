@@ -1,24 +1,69 @@
 """Model-facing response models: compact, offset-free, with short descriptions (they cost tokens).
 
 The model never copies quotations: it judges candidates found deterministically (by id ``Q3``) and
-points at numbered sentences (``s``). Validators check those references against the article held
-in the validation context, so instructor can re-ask with the precise error.
+points at numbered sentences (``s``). Validators check those references against a
+``GroundingContext`` (the chunk the answer is about), so instructor can re-ask with the precise error.
 """
 
 from __future__ import annotations
 
 import copy
 import weakref
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-ActorTypeName = Literal["PERSON", "ORGANIZATION", "GOVERNMENT", "MILITARY", "COUNTRY",
-                        "ARMED_GROUP", "MEDIA", "OTHER"]
-EventTypeName = Literal["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
-                        "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
-                        "COERCE", "ASSAULT", "OTHER"]
-StatusName = Literal["asserted", "claimed", "denied", "unconfirmed"]
+from .output import ActorType, EventType
+
+ActorTypeName = Literal[tuple(t.value for t in ActorType)]  # type: ignore[valid-type]
+EventTypeName = Literal[tuple(t.value for t in EventType)]  # type: ignore[valid-type]
+
+
+class GroundingContext(Protocol):
+    """What the validators check an answer against: the chunk of the article it answers.
+
+    The extractor builds one per model call (``extractor.grounding.context``); this package only
+    states what it must provide, so the schemas depend on nothing of the extractor's.
+    """
+
+    strict: bool
+    """Also reject answers that parse but do not ground (names not in the text, numbers not in
+    their sentence), so that instructor re-asks with the reason."""
+    quote_ids: frozenset[str]
+    sentences: Mapping[int, str]
+    """The chunk's sentences by their article-wide number."""
+
+    def name_in_article(self, name: str) -> bool: ...
+
+    def number_written(self, value: float, text: str) -> bool: ...
+
+    def relaxed(self) -> "GroundingContext": ...
+
+
+_ACTIVE: ContextVar[GroundingContext | None] = ContextVar("grounding_context", default=None)
+
+
+@contextmanager
+def grounded_by(context: GroundingContext) -> Iterator[None]:
+    """Validate the answers parsed inside this block against ``context``.
+
+    Instructor is never given a validation ``context``: it would then render every message as a
+    Jinja template, and article text containing ``{{``, ``{%`` or ``{#`` would be changed or fail.
+    A context variable reaches the validators instead (per thread and per asyncio task).
+    """
+    token = _ACTIVE.set(context)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _grounding(info: ValidationInfo) -> GroundingContext | None:
+    """The context passed to ``model_validate`` if any, else the one active in this block."""
+    return info.context if info.context is not None else _ACTIVE.get()
 
 
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -41,35 +86,6 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return compact
 
 
-def specialise(schema: dict[str, Any], candidate_ids: list[str], sentence_numbers: list[int]) -> dict[str, Any]:
-    """Narrow a compact schema to one article: quote ids and sentence numbers become enums.
-
-    Under grammar-constrained decoding the model then cannot name a quotation or sentence that
-    does not exist, and judges exactly as many quotations as were found.
-    """
-    sentence_enum = sorted(sentence_numbers) or [1]
-
-    def walk(node: Any, key: str | None = None) -> Any:
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        if not isinstance(node, dict):
-            return node
-        out = {k: walk(v, k) for k, v in node.items()}
-        props = out.get("properties")
-        if isinstance(props, dict):
-            if "s" in props:
-                props["s"] = {**props["s"], "enum": sentence_enum}
-            if "id" in props and "quote" in props:
-                props["id"] = {**props["id"], "enum": list(candidate_ids) or ["Q0"]}
-        if key == "quotes" and out.get("type") == "array":
-            out["minItems"] = out["maxItems"] = len(candidate_ids)
-        if key in ("events", "reported") and out.get("type") == "array":
-            out["maxItems"] = max(1, len(sentence_enum))
-        return out
-
-    return walk(schema)
-
-
 _SCHEMAS: weakref.WeakKeyDictionary[type, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
@@ -87,10 +103,6 @@ class CompactModel(BaseModel):
         return copy.deepcopy(_SCHEMAS[cls])
 
 
-def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context or {}
-
-
 class ActorItem(CompactModel):
     name: str = Field(description="full name as written, no title")
     type: ActorTypeName
@@ -99,12 +111,9 @@ class ActorItem(CompactModel):
     @field_validator("name")
     @classmethod
     def _named_in_article(cls, value: str, info: ValidationInfo) -> str:
-        context = _context(info)
-        if context.get("strict") and context.get("article_text") is not None:
-            from extractor.grounding.align import normalise
-
-            if normalise(value)[0] not in normalise(context["article_text"])[0]:
-                raise ValueError(f"actor {value!r} does not occur in the article; copy names exactly as written")
+        context = _grounding(info)
+        if context is not None and context.strict and not context.name_in_article(value):
+            raise ValueError(f"actor {value!r} does not occur in the article; copy names exactly as written")
         return value
 
 
@@ -117,10 +126,10 @@ class QuoteJudgement(CompactModel):
     @field_validator("id")
     @classmethod
     def _known_candidate(cls, value: str, info: ValidationInfo) -> str:
-        ids = _context(info).get("candidate_ids")
+        context = _grounding(info)
         value = value.strip().strip("[]{}").upper()
-        if ids is not None and value not in ids:
-            raise ValueError(f"{value!r} is not a quote candidate id; use one of {sorted(ids)}")
+        if context is not None and value not in context.quote_ids:
+            raise ValueError(f"{value!r} is not a quote candidate id; use one of {sorted(context.quote_ids)}")
         return value
 
 
@@ -132,9 +141,10 @@ class ReportedItem(CompactModel):
     @field_validator("s")
     @classmethod
     def _known_sentence(cls, value: int, info: ValidationInfo) -> int:
-        numbers = _context(info).get("sentence_numbers")
-        if numbers is not None and value not in numbers:
-            raise ValueError(f"sentence {value} is not in the text; use one of {min(numbers)}..{max(numbers)}")
+        context = _grounding(info)
+        if context is not None and value not in context.sentences:
+            raise ValueError(f"sentence {value} is not in the text; use one of "
+                             f"{min(context.sentences)}..{max(context.sentences)}")
         return value
 
 
@@ -174,13 +184,11 @@ class EventItem(CompactModel):
 
     @model_validator(mode="after")
     def _numbers_in_evidence(self, info: ValidationInfo) -> "EventItem":
-        context = _context(info)
-        sentence = (context.get("sentences") or {}).get(self.s)
-        if context.get("strict") and sentence is not None:
-            from extractor.grounding.numbers import find_number
-
+        context = _grounding(info)
+        sentence = context.sentences.get(self.s) if context is not None else None
+        if context is not None and context.strict and sentence is not None:
             for number in self.numbers:
-                if find_number(number.value, sentence) is None:
+                if not context.number_written(number.value, sentence):
                     raise ValueError(f"number {number.value:g} ({number.what}) is not written in sentence "
                                      f"{self.s}: {sentence!r}; report only numbers the sentence contains")
         return self

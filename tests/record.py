@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from extractor import Extractor, read_article_file, resolve_config
-from extractor.llm.local_server import LocalServer
-from extractor.llm.model_store import resolve_model_path
+from extractor import Extractor, read_article_file, resolve_endpoint
+from extractor.call.local_server import LocalServer
+from extractor.call.model_store import resolve_model_path
 from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import SCENARIOS
 
@@ -27,12 +27,12 @@ def main(names: list[str]) -> int:
     if unknown:
         print(f"unknown cassettes {sorted(unknown)}; choose from {[s.cassette for s in SCENARIOS]}", file=sys.stderr)
         return 2
-    config = resolve_config(backend="local")
+    config = resolve_endpoint(backend="local")
     server = LocalServer(resolve_model_path(), config.model)
     CASSETTES.mkdir(exist_ok=True)
     with server:
-        config = config.with_endpoint(server.start())
-        with Extractor(config=config) as extractor:
+        config = config.with_base_url(server.start())
+        with Extractor(config) as extractor:
             for scenario in chosen:
                 (CASSETTES / scenario.cassette).unlink(missing_ok=True)
                 started = time.perf_counter()

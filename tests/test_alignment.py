@@ -2,7 +2,7 @@
 
 from extractor.grounding.align import FUZZY_THRESHOLD, align, find_all, normalise
 from extractor.grounding.numbers import find_number
-from schemas import Alignment
+from extractor.schemas import Alignment
 
 TEXT = "Ukraine’s military said Tuesday it shot down 28 of 38 Russian drones — a record, officials said."
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from extractor.grounding.attribution import attribute_quote, attribute_sentence
-from extractor.grounding.reported import content_span, cue_span
-from extractor.quote_candidates import find_quotes
-from extractor.segment import paragraphs, sentence_at, sentences
+from extractor.rules.attribution import attribute_quote, attribute_sentence
+from extractor.rules.reported import content_span, cue_span
+from extractor.candidates.quotes import find_quotes
+from extractor.linguistic.sentences import paragraphs, sentence_at, sentences
 
 
 def _quote_speaker(text: str) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
-from extractor import resolve_config
+from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
 from extractor.cli import app
 from tests.conftest import ROOT, SAMPLE
@@ -41,8 +41,8 @@ def _posts(log: list[tuple[str, str]]) -> int:
 
 
 def _run(inputs: list, out: Path, url: str, **options: object):
-    config = resolve_config(backend="local", base_url=url + "/v1")
-    return extract_many(inputs, out, config=config,
+    config = resolve_endpoint(backend="local", base_url=url + "/v1")
+    return extract_many(inputs, out, endpoint=config,
                         options=BatchOptions(cache_path=out.parent / "responses.sqlite", **options))
 
 
@@ -94,9 +94,9 @@ def test_a_rerun_resumes_and_a_new_run_is_served_from_the_response_cache(tmp_pat
         elsewhere = _run([archive], tmp_path / "other", url)
         uncached = _run([archive], tmp_path / "third", url, cache=False)
     assert first == 8
-    assert (again.progress.already_done, again.progress.done) == (4, 0)
-    assert (elsewhere.progress.done, elsewhere.progress.cache_hits) == (4, 8)
-    assert uncached.progress.done == 4 and _posts(log) == 16
+    assert (again.counters.already_done, again.counters.done) == (4, 0)
+    assert (elsewhere.counters.done, elsewhere.counters.cache_hits) == (4, 8)
+    assert uncached.counters.done == 4 and _posts(log) == 16
     assert _without_timing(tmp_path / "other") == _without_timing(tmp_path / "run")
 
 
@@ -127,8 +127,8 @@ def test_failed_records_are_retried_only_when_asked(tmp_path: Path) -> None:
     assert first.totals.reasons == {
         "entities call failed: Error code: 400 - {'error': {'message': 'context length exceeded', "
         "'type': 'invalid_request'}}": 1}
-    assert (second.progress.not_retried, second.progress.done) == (1, 0) and calls_after_second == calls
-    assert (third.progress.done, third.totals.done, third.totals.failed) == (1, 3, 0)
+    assert (second.counters.not_retried, second.counters.done) == (1, 0) and calls_after_second == calls
+    assert (third.counters.done, third.totals.done, third.totals.failed) == (1, 3, 0)
     row = sqlite3.connect(tmp_path / "run" / "run.sqlite").execute(
         "SELECT attempts, status FROM records WHERE id = 'a002'").fetchone()
     assert row == (2, "done")
@@ -139,7 +139,7 @@ def test_changed_steps_are_a_new_run_not_a_mix(tmp_path: Path) -> None:
     with serve(stand_in_model) as (url, _):
         one = _run([archive], tmp_path / "run", url, steps=("entities",))
         two = _run([archive], tmp_path / "run", url)
-    assert one.run != two.run and two.progress.done == 2
+    assert one.run != two.run and two.counters.done == 2
     results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
     assert {tuple(sorted(r["provenance"]["prompt_templates"])) for r in results} == {("entities", "events")}
 
@@ -150,7 +150,7 @@ def test_duplicate_ids_are_counted_or_recorded_never_processed_twice(tmp_path: P
     archive = _archive(tmp_path / "in.jsonl", 2, [same, clash])
     with serve(stand_in_model) as (url, log):
         summary = _run([archive], tmp_path / "run", url)
-    assert summary.progress.duplicates == 1 and _posts(log) == 4
+    assert summary.counters.duplicates == 1 and _posts(log) == 4
     assert summary.totals.reasons == {"duplicate id 'a001' with a different text": 1}
 
 
@@ -253,7 +253,7 @@ def test_a_long_run_keeps_no_per_request_objects_alive(tmp_path: Path) -> None:
     and nothing of ours may keep those classes (or their schemas) alive."""
     import gc
 
-    from schemas import response
+    from extractor.schemas import response
 
     archive = _archive(tmp_path / "in.jsonl", 40)
     with serve(stand_in_model) as (url, _):

@@ -13,7 +13,7 @@ from warcio.warcwriter import WARCWriter
 from warcio.statusandheaders import StatusAndHeaders
 
 from extractor.batch import FieldMap, InputFailure, InputRecord, SourceOptions, read_inputs
-from schemas import Article
+from extractor.schemas import Article
 
 ARTICLE = ('Ukraine said on Tuesday it had shot down 28 of 38 drones. "We saw the fire from the window," '
            "said Anna Petrova, a resident of Kyiv.")

@@ -1,9 +1,9 @@
 """Chunk planning: whole sentences, bounded size, overlap, global numbering, every sentence covered."""
 
-from extractor.chunking import plan_chunks
-from extractor.prompting import number_text
-from extractor.quote_candidates import find_quotes
-from extractor.segment import sentences
+from extractor.plan.chunks import plan_chunks
+from extractor.plan.prompts import number_text
+from extractor.candidates.quotes import find_quotes
+from extractor.linguistic.sentences import sentences
 
 PARAGRAPH = ("Officials said the bridge was hit on Monday. “We saw the fire,” a witness said. "
              "The army said 12 drones were shot down. Talks resumed on Tuesday.")

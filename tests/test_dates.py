@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from extractor.normalise.dates import find_time_expressions, resolve
+from extractor.rules.dates import find_time_expressions, resolve
 
 PUBLISHED = date(2025, 1, 7)
 
@@ -46,7 +46,7 @@ def test_absolute_dates_resolve_without_publication_date() -> None:
 
 
 def test_every_time_expression_in_the_sample_article(sample_raw: str) -> None:
-    from extractor.inputs import make_article
+    from extractor.input.article import make_article
 
     article = make_article(sample_raw)
     found = [(e.text, resolve(e.text, article.published).value) for e in find_time_expressions(article.text)]

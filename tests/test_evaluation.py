@@ -9,8 +9,8 @@ import pytest
 from extractor.evaluation import load_gold, score_documents
 from extractor.evaluation.gold import GoldDocument, GoldEvent
 from extractor.evaluation.kairos import to_plover
-from extractor.inputs import make_article
-from schemas import (Actor, ArticleExtraction, Event, EventType, Participant, Provenance, Quote, QuoteKind,
+from extractor.input.article import make_article
+from extractor.schemas import (Actor, ArticleExtraction, Event, EventType, Participant, Provenance, Quote, QuoteKind,
                      Span)
 
 FIXTURES = Path(__file__).parent / "data" / "fixtures"

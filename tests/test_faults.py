@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor import resolve_config
+from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
-from extractor.llm.retry import RetryPolicy
+from extractor.call.retry import RetryPolicy
 from tests.fault_server import ALWAYS, KINDS, FaultModel, article_text
 from tests.servers import serve
 
@@ -39,9 +39,9 @@ def _quiet_instructor(caplog: pytest.LogCaptureFixture) -> None:
 def _batch(tmp_path: Path, plan: dict[str, tuple[str, int]], keys: list[str], quotes: int = 1):
     model = FaultModel(plan, hang_s=1.0)
     with serve(model) as (url, _):
-        config = resolve_config(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=FAST)
+        config = resolve_endpoint(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=FAST)
         summary = extract_many([{"id": k, "text": article_text(k, quotes)} for k in keys], tmp_path / "run",
-                               config=config, options=BatchOptions(cache=False, concurrency=8))
+                               endpoint=config, options=BatchOptions(cache=False, concurrency=8))
     results = {r["article"]["id"]: r for r in map(json.loads, (tmp_path / "run" / "results.jsonl").read_text().splitlines())}
     failures = {f["id"]: f for f in map(json.loads, (tmp_path / "run" / "failures.jsonl").read_text().splitlines())}
     return model, summary, results, failures
@@ -65,7 +65,7 @@ def test_a_fault_on_the_first_request_is_retried_or_reasked_and_succeeds(tmp_pat
             "Line 0 of what we saw tonight"], kind
     entities_only = {"schema_violation", "foreign_quote"}
     assert dict(model.faults) == {kind: 1 if kind in entities_only else 2 for kind in KINDS}
-    assert summary.progress.throttled == 4
+    assert summary.counters.throttled == 4
 
 
 def test_persistent_transport_faults_fail_the_record_with_their_reason_after_the_bounded_attempts(

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from extractor import Extractor, InputError, resolve_config
+from extractor import Extractor, InputError, resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
 from extractor.evaluation.gold import GoldDocument
-from extractor.evaluation.runner import cache_file
-from extractor.prompting import render
-from extractor.quote_candidates import find_quotes
-from extractor.segment import sentences
-from schemas import Article
+from extractor.evaluation.predictions import cache_file
+from extractor.plan.prompts import render
+from extractor.candidates.quotes import find_quotes
+from extractor.linguistic.sentences import sentences
+from extractor.schemas import Article
 from tests.servers import serve, stand_in_model
 
 INJECTION = ("Officials in Dnipro said a drone struck a building on Monday.\n\n"
@@ -39,7 +39,7 @@ def test_article_text_cannot_open_a_message_or_change_the_instructions() -> None
 
 def _run_stand_in(texts: list[str]) -> list:
     with serve(stand_in_model) as (url, _):
-        with Extractor(resolve_config(backend="local", base_url=url + "/v1"), steps=("entities",)) as extractor:
+        with Extractor(resolve_endpoint(backend="local", base_url=url + "/v1"), steps=("entities",)) as extractor:
             return [extractor.extract(text) for text in texts]
 
 
@@ -91,7 +91,7 @@ def test_binary_mixed_encoding_huge_and_script_only_files_are_failures_and_the_r
         "city would rebuild the damaged school before the start of the new school year.</p><p>Repairs "
         "will cost about 2 million hryvnias, officials said.</p></article></body></html>")
     with serve(stand_in_model) as (url, _):
-        summary = extract_many([inputs], tmp_path / "run", config=resolve_config(backend="local", base_url=url + "/v1"),
+        summary = extract_many([inputs], tmp_path / "run", endpoint=resolve_endpoint(backend="local", base_url=url + "/v1"),
                                options=BatchOptions(cache=False, steps=("entities",)))
     failures = {f["id"]: f["reason"] for f in map(json.loads, (tmp_path / "run" / "failures.jsonl").read_text().splitlines())}
     assert failures == {
@@ -114,7 +114,7 @@ def test_ids_from_the_input_cannot_write_outside_the_output_directory(tmp_path: 
                                for n, i in enumerate(hostile_ids)))
     before = {p for p in tmp_path.parent.rglob("*")}
     with serve(stand_in_model) as (url, _):
-        extract_many([archive], tmp_path / "run", config=resolve_config(backend="local", base_url=url + "/v1"),
+        extract_many([archive], tmp_path / "run", endpoint=resolve_endpoint(backend="local", base_url=url + "/v1"),
                      options=BatchOptions(cache_path=tmp_path / "run" / "cache.sqlite", steps=("entities",)))
     created = {p for p in tmp_path.parent.rglob("*")} - before
     assert created and all((tmp_path / "run") in p.parents or p == tmp_path / "run" for p in created)

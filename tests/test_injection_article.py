@@ -8,16 +8,16 @@ import json
 
 import yaml
 
-from extractor import Extractor, read_article_file, resolve_config
-from schemas import ArticleExtraction
+from extractor import Extractor, read_article_file, resolve_endpoint
+from extractor.schemas import ArticleExtraction
 from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import INJECTION
 from tests.test_sample_article import OFFLINE
 
 
 def _result() -> ArticleExtraction:
-    config = resolve_config(backend="local").with_endpoint(OFFLINE)
-    with cassette(INJECTION.cassette), Extractor(config=config) as extractor:
+    config = resolve_endpoint(backend="local").with_base_url(OFFLINE)
+    with cassette(INJECTION.cassette), Extractor(config) as extractor:
         return extractor.extract(read_article_file(INJECTION.article, **INJECTION.meta))
 
 

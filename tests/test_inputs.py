@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.inputs import InputError, make_article, read_article_file
-from extractor.segment import sentences
+from extractor import InputError, make_article, read_article_file
+from extractor.linguistic.sentences import sentences
 
 
 def test_header_gives_the_date_and_is_not_part_of_the_text(sample_raw: str) -> None:

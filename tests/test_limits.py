@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from extractor import resolve_config
+from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
-from extractor.llm.limits import RequestLimiter
+from extractor.call.limits import RequestLimiter
 from tests.servers import Reply, json_reply, serve, stand_in_model
 
 
@@ -85,10 +85,10 @@ def test_a_429_pauses_every_request_of_the_run_for_its_retry_after(tmp_path: Pat
     archive.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Officials said {i} drones fell."}) + "\n"
                                for i in range(10)))
     with serve(model) as (url, _):
-        config = resolve_config(backend="local", base_url=url + "/v1")
-        summary = extract_many([archive], tmp_path / "run", config=config,
+        config = resolve_endpoint(backend="local", base_url=url + "/v1")
+        summary = extract_many([archive], tmp_path / "run", endpoint=config,
                                options=BatchOptions(concurrency=4, steps=("entities",), cache=False))
-    assert (summary.totals.done, summary.totals.failed, summary.progress.throttled) == (10, 0, 1)
+    assert (summary.totals.done, summary.totals.failed, summary.counters.throttled) == (10, 0, 1)
     start = throttled_at[0]
     assert not [t - start for t in times if start + 0.05 < t < start + 0.95]
     assert len(times) == 11

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.llm.local_server import LocalServer, ServerError, answers
+from extractor.call.local_server import LocalServer, ServerError, answers
 
 STAND_IN = str(Path(__file__).with_name("stand_in_server.py"))
 
@@ -62,7 +62,7 @@ def test_the_server_dies_with_the_process_that_started_it(tmp_path: Path) -> Non
     import textwrap
     import time
 
-    from extractor.llm.local_server import answers
+    from extractor.call.local_server import answers
 
     script = textwrap.dedent(f"""
         import sys

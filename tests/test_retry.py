@@ -6,9 +6,10 @@ import httpx
 import openai
 import pytest
 
-from extractor.llm.client import make_client, resolve_config
-from extractor.llm.retry import RetryPolicy, RetryTransport, retry_after_seconds
-from schemas.response import EventsResponse
+from extractor.call.client import make_client
+from extractor.call.endpoint import resolve_endpoint
+from extractor.call.retry import RetryPolicy, RetryTransport, retry_after_seconds
+from extractor.schemas.response import EventsResponse
 from tests.servers import json_reply, serve
 
 FAST = RetryPolicy(attempts=3, initial_s=0.01, max_wait_s=2.0, jitter_s=0.0)
@@ -31,7 +32,7 @@ def test_429_with_retry_after_is_waited_out_then_succeeds() -> None:
         return json_reply(200, _completion('{"events": []}'))
 
     with serve(replies) as (url, log):
-        config = resolve_config(backend="openai", base_url=url + "/v1", api_key="sk-test", mode="json",
+        config = resolve_endpoint(backend="openai", base_url=url + "/v1", api_key="sk-test", mode="json",
                                 retry=FAST)
         client = make_client(config)
         result, completion = client.create_with_completion(
@@ -52,7 +53,7 @@ def test_attempts_are_bounded_and_the_last_error_surfaces() -> None:
 
 def test_client_errors_are_not_retried() -> None:
     with serve(lambda m, p, b: json_reply(400, {"error": {"message": "bad request"}})) as (url, log):
-        config = resolve_config(backend="openai", base_url=url + "/v1", api_key="sk-test", retry=FAST)
+        config = resolve_endpoint(backend="openai", base_url=url + "/v1", api_key="sk-test", retry=FAST)
         with pytest.raises(Exception) as info:
             make_client(config).create_with_completion(
                 response_model=EventsResponse, model="m", messages=[{"role": "user", "content": "x"}],

@@ -2,7 +2,7 @@
 
 import json
 
-from extractor.schema_export import committed_schema_json, output_schema_json
+from extractor.output.schema_file import committed_schema_json, output_schema_json
 
 
 def test_committed_schema_is_in_sync() -> None:

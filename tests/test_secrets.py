@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor import resolve_config
+from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
-from extractor.llm.retry import RetryPolicy
+from extractor.call.retry import RetryPolicy
 from tests.cassette_config import CASSETTES
 from tests.fault_server import article_text
 from tests.servers import Reply, json_reply, serve, stand_in_model
@@ -30,9 +30,9 @@ def test_sentinel_key_is_in_no_output_store_cache_log_or_error(tmp_path: Path, c
     caplog.set_level(logging.DEBUG)
     records = [{"id": f"r{i:03d}", "text": article_text(f"r{i:03d}")} for i in range(4)]
     with serve(_echoing_model, with_headers=True) as (url, log):
-        config = resolve_config(base_url=url + "/v1", api_key=SENTINEL, mode="json", model="gpt-4o-mini",
+        config = resolve_endpoint(base_url=url + "/v1", api_key=SENTINEL, mode="json", model="gpt-4o-mini",
                                 retry=RetryPolicy(attempts=2, initial_s=0.01, jitter_s=0))
-        summary = extract_many(records, tmp_path / "run", config=config,
+        summary = extract_many(records, tmp_path / "run", endpoint=config,
                                options=BatchOptions(cache_path=tmp_path / "cache" / "responses.sqlite"))
     assert (summary.totals.done, summary.totals.failed) == (3, 1)
     reason = next(iter(summary.totals.reasons))

@@ -1,8 +1,8 @@
 """Batch extraction over news archives: inputs → run store → concurrent extraction → tables."""
 
-from extractor.batch.runner import (BatchOptions, BatchProgress, BatchSummary, Outcome, aextract_many,
+from extractor.batch.run import (BatchOptions, BatchCounters, BatchSummary, Outcome, aextract_many,
                                     extract_many)
 from extractor.batch.sources import FieldMap, InputFailure, InputRecord, SourceOptions, read_inputs
 
-__all__ = ["BatchOptions", "BatchProgress", "BatchSummary", "FieldMap", "InputFailure", "InputRecord", "Outcome",
+__all__ = ["BatchOptions", "BatchCounters", "BatchSummary", "FieldMap", "InputFailure", "InputRecord", "Outcome",
            "SourceOptions", "aextract_many", "extract_many", "read_inputs"]

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractor.batch.store import RunStore
-from schemas import ArticleExtraction
+from extractor.schemas import ArticleExtraction
 
 BATCH_ROWS = 2000
 Row = dict[str, Any]
@@ -34,7 +34,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                  ("prompt_tokens", pa.int64()), ("completion_tokens", pa.int64()),
                  ("wall_time_s", pa.float64())],
     "actors": [("article_id", pa.string()), ("actor_id", pa.string()), ("name", pa.string()),
-               ("type", pa.string()), ("title", pa.string()), ("affiliation", pa.string()),
+               ("type", pa.string()), ("title", pa.string()),
                ("aliases", pa.string()), ("mentions", pa.int64()), ("first_start", pa.int64()),
                ("first_end", pa.int64())],
     "events": [("article_id", pa.string()), ("event_id", pa.string()), ("type", pa.string()),
@@ -74,7 +74,7 @@ def rows(result: ArticleExtraction) -> dict[str, list[Row]]:
         first = actor.mentions[0] if actor.mentions else None
         out["actors"].append(dict(
             article_id=aid, actor_id=actor.id, name=actor.name, type=actor.type.value, title=actor.title,
-            affiliation=actor.affiliation, aliases="; ".join(actor.aliases), mentions=len(actor.mentions),
+            aliases="; ".join(actor.aliases), mentions=len(actor.mentions),
             first_start=first.start if first else None, first_end=first.end if first else None))
     for event in result.events:
         when = event.date

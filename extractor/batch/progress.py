@@ -7,7 +7,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from extractor.batch.pricing import estimate_cost
-from extractor.batch.runner import BatchProgress, BatchSummary, Outcome
+from extractor.batch.run import BatchCounters, BatchSummary, Outcome
 from extractor.batch.store import RunCounts
 
 
@@ -15,7 +15,7 @@ def _cost(value: float | None) -> str:
     return "n/a" if value is None else f"${value:,.4f}"
 
 
-def progress_line(p: BatchProgress) -> str:
+def progress_line(p: BatchCounters) -> str:
     return (f"done {p.done:,} · failed {p.failed:,} · skipped {p.already_done + p.not_retried + p.duplicates:,} · "
             f"{p.per_second:.2f}/s · tokens {p.prompt_tokens + p.completion_tokens:,} · "
             f"cache hits {p.cache_hits:,} · 429s {p.throttled:,} · cost {_cost(p.cost)}")
@@ -37,15 +37,15 @@ class LiveProgress:
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
 
-    def __call__(self, progress: BatchProgress, outcome: Outcome) -> None:
+    def __call__(self, counters: BatchCounters, outcome: Outcome) -> None:
         if outcome.error:
             self.console.print(f"[red]failed[/] {outcome.id} ({outcome.origin}): {outcome.error}", highlight=False)
-        self._progress.update(self._task, description=progress_line(progress))
+        self._progress.update(self._task, description=progress_line(counters))
 
 
-def print_summary(summary: BatchSummary, console: Console) -> None:
+def print_batch_summary(summary: BatchSummary, console: Console) -> None:
     """This invocation's counts, then the whole run's totals and where the files are."""
-    p = summary.progress
+    p = summary.counters
     console.print(f"[bold]this invocation[/]: read {p.read:,} · done {p.done:,} · failed {p.failed:,} · "
                   f"already done {p.already_done:,} · failed earlier, not retried {p.not_retried:,} · "
                   f"duplicates {p.duplicates:,} · {p.elapsed_s:.1f} s ({p.per_second:.2f} records/s) · "

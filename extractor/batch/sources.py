@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from extractor.batch.html import article_from_html
-from schemas import Article
-
-DEFAULT_MAX_CHARS = 1_000_000
+from extractor.errors import InputError
+from extractor.input.article import check_text
+from extractor.schemas import Article
+from extractor.settings import MAX_ARTICLE_CHARS
 DIRECTORY_SUFFIXES = {".txt", ".json", ".html", ".htm"}
 DATE_FALLBACKS = ("published", "published_at", "publication_date", "date")
 
@@ -71,7 +72,7 @@ Item = InputRecord | InputFailure
 @dataclass
 class SourceOptions:
     fields: FieldMap = field(default_factory=FieldMap)
-    max_chars: int = DEFAULT_MAX_CHARS
+    max_chars: int = MAX_ARTICLE_CHARS
     format: str = "auto"
 
 
@@ -277,13 +278,14 @@ def _from_mapping(item: Mapping[str, Any], origin: str, options: SourceOptions,
 
 
 def _checked(record: InputRecord, options: SourceOptions) -> Item:
-    if not record.text.strip():
-        return InputFailure(record.id, record.origin, "article has no text")
+    """The record, or its failure when the extractor would refuse its text (or it is over ``max_chars``)."""
     if len(record.text) > options.max_chars:
         return InputFailure(record.id, record.origin, f"article has {len(record.text):,} characters; "
                                                       f"the limit is {options.max_chars:,}", record.content_hash)
-    if "\x00" in record.text:
-        return InputFailure(record.id, record.origin, "text contains NUL bytes; it looks like a binary file")
+    try:
+        check_text(record.text)
+    except InputError as exc:
+        return InputFailure(record.id, record.origin, str(exc))
     return record
 
 

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor.errors import InputError
+
 
 @dataclass(frozen=True)
 class GoldQuote:
@@ -81,5 +83,5 @@ def load_native(path: Path) -> list[GoldDocument]:
                               tuple((a["role"], a["name"]) for a in e.get("arguments", [])))
                     for e in raw["events"]]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path}:{number}: not a gold document ({exc})") from exc
+            raise InputError(f"{path}:{number}: not a gold document ({exc})") from exc
     return docs

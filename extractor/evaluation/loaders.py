@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from extractor.errors import ConfigError, InputError
 from extractor.evaluation.gold import GoldActor, GoldDocument, GoldEvent, GoldQuote, load_native
 from extractor.evaluation.kairos import ROLE_TO_OURS, to_plover
 
@@ -22,7 +23,7 @@ def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
         return load_wikievents(path if path.is_file() else path / "dev.jsonl")
     if fmt == "native":
         return load_native(path)
-    raise ValueError(f"unknown gold format {fmt!r}; use one of {FORMATS}")
+    raise ConfigError(f"unknown gold format {fmt!r}; use one of {FORMATS}")
 
 
 def parse_ann(text: str) -> list[GoldQuote]:
@@ -87,7 +88,7 @@ def load_wikievents(path: Path) -> list[GoldDocument]:
         text = _rebuild_text(raw["sentences"])
         tokens = [token for sentence in raw["sentences"] for token in sentence[0]]
         if any(text[s:e] != t for t, s, e in tokens):
-            raise ValueError(f"{raw['doc_id']}: token offsets do not match the rebuilt text")
+            raise InputError(f"{raw['doc_id']}: token offsets do not match the rebuilt text")
 
         def span(start: int, end: int) -> tuple[int, int]:
             return tokens[start][1], tokens[end - 1][2]

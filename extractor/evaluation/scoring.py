@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.evaluation.gold import GoldDocument
-from schemas import ArticleExtraction
+from extractor.schemas import ArticleExtraction
 
 OVERLAP = 0.5
 QUOTE_MARKS = "“”\"‘’'«»„"

@@ -1,1 +1,1 @@
-"""Grounding: locate model output in the article text and build exact spans."""
+"""Validation and grounding: locate model output in the article and check answers against it."""

@@ -11,7 +11,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from schemas import Alignment, Span
+from extractor.schemas import Alignment, Span
 
 FUZZY_THRESHOLD = 88.0
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",

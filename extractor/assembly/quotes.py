@@ -1,0 +1,126 @@
+"""Direct quotes from the judged quotation candidates, reported speech from rules and the model."""
+
+from __future__ import annotations
+
+from extractor.assembly.speakers import speaker_id
+from extractor.candidates.quotes import QuoteCandidate
+from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
+from extractor.rules.actors import ActorRegistry
+from extractor.rules.attribution import attribute_quote, attribute_sentence, find_speech_cue
+from extractor.rules.reported import content_span, cue_span
+from extractor.schemas import Quote, QuoteKind, Span
+from extractor.schemas.response import EntitiesResponse, QuoteJudgement
+
+UNJUDGED_MIN_WORDS = 8
+"""A quotation the model did not judge is kept with an attribution (3+ words) or from this many words."""
+MODEL_ONLY_MIN_WORDS = 4
+"""The small model calls many scare quotes quotations: without an attribution it must be 4+ words."""
+ATTRIBUTED_REJECT_MIN_WORDS = 4
+"""A quotation the model rejected is kept anyway when a rule attributes it and it has this many words."""
+INHERIT_WITHIN = 600
+"""Characters within which an unattributed quotation continues the last attributed speaker."""
+MIXED_COVER = 0.5
+
+
+def assemble_quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
+                    entities: EntitiesResponse | None, registry: ActorRegistry, warnings: list[str]) -> list[Quote]:
+    """Direct quotes from judged candidates, then reported speech from rules and the model's list,
+    in text order, numbered Q1, Q2, ..."""
+    judgements: dict[str, QuoteJudgement] = {}
+    for item in entities.quotes if entities else []:
+        judgements.setdefault(item.id, item)
+    quotes = _direct(text, sents, candidates, judgements, registry)
+    unjudged = [c.id for c in candidates if c.id not in judgements]
+    if entities is not None and unjudged:
+        warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): {', '.join(unjudged)}")
+    quotes += _reported(text, sents, candidates, entities, registry, quotes)
+    quotes.sort(key=lambda q: (q.span.start, q.span.end))
+    _inherit_speakers(quotes)
+    for index, quote in enumerate(quotes, start=1):
+        quote.id = f"Q{index}"
+    return quotes
+
+
+def _keep(candidate: QuoteCandidate, judged: QuoteJudgement | None, attributed: bool) -> bool:
+    """Whether a quotation is a direct quote: the model's judgement, overruled by the rules where
+    the small model is known to err (rejecting attributed quotes, accepting short scare quotes)."""
+    if judged is None:
+        return (attributed and candidate.words >= 3) or candidate.words >= UNJUDGED_MIN_WORDS
+    if not judged.quote:
+        return attributed and candidate.words >= ATTRIBUTED_REJECT_MIN_WORDS
+    return attributed or candidate.words >= MODEL_ONLY_MIN_WORDS
+
+
+def _direct(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
+            judgements: dict[str, QuoteJudgement], registry: ActorRegistry) -> list[Quote]:
+    """One direct quote per kept candidate; the rules' speaker wins over the model's."""
+    paras = paragraphs(text)
+    quotes: list[Quote] = []
+    for cand in candidates:
+        sentence = sentence_at(sents, cand.outer_start)
+        para_end = next((e for s, e in paras if s <= cand.outer_start < e), len(text))
+        rule = attribute_quote(text, cand.outer_start, cand.outer_end, sentence, para_end)
+        judged = judgements.get(cand.id)
+        if not _keep(cand, judged, rule is not None):
+            continue
+        speaker = rule.speaker if rule else (judged.speaker if judged else None)
+        cue = rule.cue if rule else (judged.cue if judged else None)
+        quotes.append(Quote(id="", text=cand.text, kind=QuoteKind.DIRECT,
+                            speaker=speaker_id(registry, speaker, cand.outer_start),
+                            speaker_name=speaker, cue=cue, span=Span(start=cand.start, end=cand.end,
+                                                                     text=cand.text, alignment="detected")))
+    return quotes
+
+
+def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate], entities: EntitiesResponse | None,
+              registry: ActorRegistry, direct: list[Quote]) -> list[Quote]:
+    """Reported speech: sentences the rules attribute, then those the model names (with a cue we
+    can locate); a content mostly covered by a direct quote is not repeated."""
+    reported: dict[int, tuple[str, Span]] = {}
+    for sent in sents:
+        rule = attribute_sentence(text, sent)
+        if rule:
+            reported[sent.index] = (rule.speaker, Span(start=rule.cue_start, end=rule.cue_end, text=rule.cue))
+    for item in entities.reported if entities else []:
+        sent = sentence_by_number(sents, item.s)
+        if sent is None or item.s in reported:
+            continue
+        cue = cue_span(text, sent, item.cue) or _any_cue(text, sent)
+        if cue is not None:
+            reported[item.s] = (item.speaker, cue)
+    quotes: list[Quote] = []
+    for number, (speaker, cue) in sorted(reported.items()):
+        sent = sents[number - 1]
+        content = content_span(text, sent, cue)
+        if content is None or any(_covered(content, q.span) > MIXED_COVER for q in direct):
+            continue
+        inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
+        quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
+                            speaker=speaker_id(registry, speaker, sent.start), speaker_name=speaker,
+                            cue=cue.text, span=content))
+    return quotes
+
+
+def _inherit_speakers(quotes: list[Quote]) -> None:
+    """A quotation with no attribution of its own continues the last attributed speaker nearby
+    (news style: "X said ..." then a paragraph of quotation); farther away it stays unknown."""
+    last: Quote | None = None
+    for quote in quotes:
+        if quote.speaker is None and last is not None and quote.span.start - last.span.end <= INHERIT_WITHIN:
+            quote.speaker, quote.speaker_name = last.speaker, last.speaker_name
+        elif quote.speaker is not None:
+            last = quote
+
+
+def _any_cue(text: str, sent: Sentence) -> Span | None:
+    """The sentence's first speech verb as a span, when the model's cue is not in the sentence."""
+    found = find_speech_cue(text, sent)
+    if found is None:
+        return None
+    start, end = found
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _covered(a: Span, b: Span) -> float:
+    """Share of ``a`` that ``b`` covers."""
+    return max(0, min(a.end, b.end) - max(a.start, b.start)) / max(1, a.end - a.start)

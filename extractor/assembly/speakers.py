@@ -1,0 +1,14 @@
+"""Who a speaker or claimant name points to among the article's actors."""
+
+from __future__ import annotations
+
+from extractor.rules.actors import ActorRegistry
+
+PRONOUNS = frozenset({"he", "she"})
+
+
+def speaker_id(registry: ActorRegistry, speaker: str | None, offset: int) -> str | None:
+    """Resolve a speaker name; "he"/"she" become the person mentioned last before ``offset``."""
+    if speaker and speaker.strip().lower() in PRONOUNS:
+        return registry.resolve_pronoun(offset)
+    return registry.resolve(speaker)

@@ -1,0 +1,337 @@
+"""Batch extraction: stream records in, extract them concurrently, keep every outcome in the run store.
+
+One producer reads the inputs (in a thread, one record at a time) and queues the records the run
+still needs; ``concurrency`` workers extract them and commit each outcome as it arrives. The queue is
+bounded, so memory stays flat whatever the archive's size. Every record read ends as ``done`` or
+``failed`` with its reason; a rerun of the same command skips what is done (the run key holds the
+model, prompts, schema and steps, so a change starts a new run instead of mixing results).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from extractor.batch.export import ExportPaths, export_run
+from extractor.batch.pricing import estimate_cost
+from extractor.batch.sources import InputFailure, InputRecord, SourceOptions, read_inputs
+from extractor.batch.store import RunCounts, RunStore
+from extractor.call.endpoint import Endpoint, resolve_endpoint
+from extractor.call.limits import RequestLimiter
+from extractor.settings import cache_dir
+from extractor.call.response_cache import open_cache
+from extractor.call.secrets import redact
+from extractor.engine import Extractor
+from extractor.errors import ExtractionError, InputError
+from extractor.settings import DEFAULT_STEPS
+from extractor.schemas import ArticleExtraction
+
+Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input record in this invocation."""
+
+    id: str
+    origin: str
+    result: ArticleExtraction | None = None
+    error: str | None = None
+    kind: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+@dataclass
+class BatchOptions:
+    """How a batch runs; the model endpoint itself is an ``Endpoint`` (see ``resolve_endpoint``)."""
+
+    concurrency: int | None = None
+    rpm: float | None = None
+    tpm: float | None = None
+    retry_failed: bool = False
+    cache: bool = True
+    cache_path: Path | None = None
+    steps: tuple[str, ...] = DEFAULT_STEPS
+    sources: SourceOptions = field(default_factory=SourceOptions)
+
+
+@dataclass
+class BatchCounters:
+    """Live counters of this invocation (the progress bar reads them after each record)."""
+
+    read: int = 0
+    done: int = 0
+    failed: int = 0
+    already_done: int = 0
+    not_retried: int = 0
+    duplicates: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    throttled: int = 0
+    started: float = field(default_factory=time.monotonic)
+    backend: str = ""
+    model: str = ""
+
+    @property
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def per_second(self) -> float:
+        return (self.done + self.failed) / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def cost(self) -> float | None:
+        return estimate_cost(self.backend, self.model, self.prompt_tokens, self.completion_tokens)
+
+
+@dataclass
+class BatchSummary:
+    """The end of a ``extract_many`` call: this invocation's counters, the run's totals, the files."""
+
+    out_dir: Path | None
+    run: str
+    counters: BatchCounters
+    totals: RunCounts | None
+    outputs: ExportPaths | None
+
+
+def run_key(extractor: Extractor) -> str:
+    """The run's identity: model, prompts, schema version and steps (not the endpoint's address)."""
+    return hashlib.sha256(json.dumps(extractor.fingerprint(), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def default_concurrency(endpoint: Endpoint) -> int:
+    """llama-cpp-python's server answers one request at a time; hosted endpoints take many."""
+    return 1 if endpoint.backend == "local" else 8
+
+
+def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **endpoint_args: Any
+                   ) -> tuple[Extractor, RequestLimiter]:
+    """The batch's extractor: the response cache switched on (unless disabled) and one request
+    limiter shared by every article."""
+    endpoint = endpoint or resolve_endpoint(**endpoint_args)
+    if options.cache and not endpoint.response_cache:
+        path = options.cache_path or cache_dir() / "responses.sqlite"
+        endpoint = replace(endpoint, response_cache=str(path))
+    limiter = RequestLimiter(options.concurrency or default_concurrency(endpoint), options.rpm, options.tpm,
+                             backoff_s=endpoint.retry.initial_s, max_pause_s=endpoint.retry.max_wait_s)
+    return Extractor(endpoint, steps=options.steps, limiter=limiter), limiter
+
+
+class _Batch:
+    """One invocation over ``inputs``: producer, workers and (with an output directory) the store."""
+
+    @classmethod
+    def create(cls, inputs: Inputs, out_dir: str | Path | None, options: BatchOptions | None,
+               endpoint: Endpoint | None, on_progress: Callable[[BatchCounters, Outcome], None] | None,
+               endpoint_args: dict[str, Any]) -> "_Batch":
+        options = options or BatchOptions()
+        batch_fields = {name for name in BatchOptions.__dataclass_fields__}
+        overrides = {k: endpoint_args.pop(k) for k in list(endpoint_args) if k in batch_fields}
+        if overrides.get("steps") is not None:
+            overrides["steps"] = tuple(overrides["steps"])
+        options = replace(options, **overrides)
+        extractor, limiter = make_extractor(options, endpoint, **endpoint_args)
+        store = RunStore(out_dir) if out_dir is not None else None
+        return cls(inputs, store, extractor, limiter, options, on_progress)
+
+    def __init__(self, inputs: Inputs, store: RunStore | None, extractor: Extractor, limiter: RequestLimiter,
+                 options: BatchOptions, on_progress: Callable[[BatchCounters, Outcome], None] | None):
+        self.inputs = inputs
+        self.store = store
+        self.extractor = extractor
+        self.limiter = limiter
+        self.options = options
+        self.on_progress = on_progress
+        self.run = run_key(extractor)
+        self.claim = uuid.uuid4().hex
+        self.counters = BatchCounters(backend=extractor.endpoint.backend, model=extractor.endpoint.model)
+        self.cache = open_cache(extractor.endpoint.response_cache) if extractor.endpoint.response_cache else None
+        self._cache_hits_before = self.cache.hits if self.cache else 0
+        if store is not None:
+            store.begin_run(self.run, extractor.fingerprint())
+
+    async def finish(self) -> BatchSummary:
+        """Write the output files from the store (nothing to write without one)."""
+        if self.store is None:
+            return BatchSummary(None, self.run, self.counters, None, None)
+        outputs = export_run(self.store, self.run)
+        return BatchSummary(self.store.directory, self.run, self.counters, self.store.counts(self.run), outputs)
+
+    def close(self) -> None:
+        self.extractor.close()
+        if self.store is not None:
+            self.store.close()
+
+    async def outcomes(self) -> AsyncIterator[Outcome]:
+        workers = self.limiter.concurrency
+        queue: asyncio.Queue[InputRecord | None] = asyncio.Queue(maxsize=workers * 2)
+        results: asyncio.Queue[Outcome | None] = asyncio.Queue(maxsize=workers * 2)
+        tasks = [asyncio.create_task(self._produce(queue, results, workers))]
+        tasks += [asyncio.create_task(self._work(queue, results)) for _ in range(workers)]
+        running = workers
+        try:
+            while running:
+                outcome = await results.get()
+                if outcome is None:
+                    running -= 1
+                    continue
+                self._count(outcome)
+                yield outcome
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _produce(self, queue: asyncio.Queue[InputRecord | None], results: asyncio.Queue[Outcome | None],
+                       workers: int) -> None:
+        items = read_inputs(self.inputs, self.options.sources)
+        try:
+            while (item := await asyncio.to_thread(next, items, None)) is not None:
+                self.counters.read += 1
+                if isinstance(item, InputFailure):
+                    outcome = self._input_failure(item)
+                    if outcome is not None:
+                        await results.put(outcome)
+                elif self._admit(item):
+                    await queue.put(item)
+        finally:
+            for _ in range(workers):
+                await queue.put(None)
+
+    def _admit(self, record: InputRecord) -> bool:
+        """Queue the record unless this run already has it (done, failed and not retried, or read twice)."""
+        if self.store is None:
+            return True
+        state = self.store.state(self.run, record.id)
+        if state is not None:
+            if state.claim == self.claim:
+                if state.content_hash == record.content_hash:
+                    self.counters.duplicates += 1
+                    return False
+                self._input_failure(InputFailure(
+                    f"{record.id}#{record.content_hash.removeprefix('art_')[:8]}", record.origin,
+                    f"duplicate id {record.id!r} with a different text", record.content_hash))
+                return False
+            if state.content_hash == record.content_hash:
+                if state.status == "done":
+                    self.counters.already_done += 1
+                    return False
+                if state.status == "failed" and not self.options.retry_failed:
+                    self.counters.not_retried += 1
+                    return False
+        self.store.claim_pending(self.run, record.id, record.origin, record.content_hash, self.claim)
+        return True
+
+    def _input_failure(self, failure: InputFailure) -> Outcome | None:
+        if self.store is not None:
+            state = self.store.state(self.run, failure.id)
+            if state is not None and state.claim == self.claim:
+                failure = InputFailure(f"{failure.id}#{self.counters.read}", failure.origin,
+                                       f"duplicate id {failure.id!r}: {failure.reason}", failure.content_hash)
+            elif state is not None and state.status == "done":
+                self.counters.already_done += 1
+                return None
+            self.store.record_failure(self.run, failure.id, failure.origin, failure.reason, "input",
+                                      content_hash=failure.content_hash, claim=self.claim)
+        return Outcome(failure.id, failure.origin, error=failure.reason, kind="input")
+
+    async def _work(self, queue: asyncio.Queue[InputRecord | None], results: asyncio.Queue[Outcome | None]) -> None:
+        try:
+            while (record := await queue.get()) is not None:
+                outcome = await self._extract(record)
+                self._save(record, outcome)
+                await results.put(outcome)
+        finally:
+            await results.put(None)
+
+    async def _extract(self, record: InputRecord) -> Outcome:
+        try:
+            result = await self.extractor.aextract(record.text, published=record.published, article_id=record.id,
+                                                   title=record.title, source=record.source, url=record.url)
+        except InputError as exc:
+            return Outcome(record.id, record.origin, error=str(exc), kind="input")
+        except ExtractionError as exc:
+            return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
+        except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
+            return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
+        return Outcome(record.id, record.origin, result=result)
+
+    def _save(self, record: InputRecord, outcome: Outcome) -> None:
+        if self.store is None:
+            return
+        if outcome.result is not None:
+            usage = outcome.result.provenance.usage
+            self.store.save_result(self.run, record.id, outcome.result.model_dump_json(),
+                                   prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                                   calls=usage.calls, wall_s=outcome.result.provenance.wall_time_s)
+        else:
+            self.store.record_failure(self.run, record.id, record.origin, outcome.error or "unknown error",
+                                      outcome.kind or "internal", content_hash=record.content_hash,
+                                      claim=self.claim, attempted=outcome.kind != "input")
+
+    def _count(self, outcome: Outcome) -> None:
+        counters = self.counters
+        if outcome.result is not None:
+            counters.done += 1
+            counters.prompt_tokens += outcome.result.provenance.usage.prompt_tokens
+            counters.completion_tokens += outcome.result.provenance.usage.completion_tokens
+        else:
+            counters.failed += 1
+        counters.cache_hits = (self.cache.hits - self._cache_hits_before) if self.cache else 0
+        counters.throttled = self.limiter.stats.throttled
+        if self.on_progress is not None:
+            self.on_progress(counters, outcome)
+
+
+async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, options: BatchOptions | None = None,
+                        endpoint: Endpoint | None = None,
+                        on_progress: Callable[[BatchCounters, Outcome], None] | None = None,
+                        **endpoint_args: Any) -> AsyncIterator[Outcome]:
+    """Extract many articles concurrently, yielding each outcome as it completes.
+
+    ``inputs``: paths (files, directories, JSONL, CSV, WARC; ``-`` for JSONL on stdin), dicts with
+    ``id``/``text``/``date``/``title``/``url`` or ``InputRecord``s. With ``out_dir`` every outcome is
+    committed to ``out_dir/run.sqlite`` (a rerun resumes) and the output files are written at the end.
+    Keyword arguments named like ``BatchOptions`` fields (``concurrency``, ``rpm``, ``tpm``,
+    ``retry_failed``, ``cache``, ``steps``) override ``options``; the rest choose the endpoint
+    (``model``, ``base_url``, ``api_key``, ``backend``, ...), as for ``extract``.
+    """
+    batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
+    try:
+        async for outcome in batch.outcomes():
+            yield outcome
+        await batch.finish()
+    finally:
+        batch.close()
+
+
+def extract_many(inputs: Inputs, out_dir: str | Path, *, options: BatchOptions | None = None,
+                 endpoint: Endpoint | None = None,
+                 on_progress: Callable[[BatchCounters, Outcome], None] | None = None,
+                 **endpoint_args: Any) -> BatchSummary:
+    """Run (or resume) a batch into ``out_dir`` and return its summary; see ``aextract_many``."""
+
+    async def run() -> BatchSummary:
+        batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
+        try:
+            async for _ in batch.outcomes():
+                pass
+            return await batch.finish()
+        finally:
+            batch.close()
+
+    return asyncio.run(run())

@@ -1,0 +1,109 @@
+"""Send one planned call through instructor and decide what its outcome means for the article.
+
+A transport failure (after the retries in the transport) aborts the article with an
+``ExtractionError``. An answer that stays invalid after the re-asks is salvaged item by item, or
+the step is lost with a warning; either way the article goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import instructor
+import openai
+from instructor.core import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+
+from extractor.call.client import request_options
+from extractor.call.endpoint import Endpoint
+from extractor.call.recovery import salvage
+from extractor.call.secrets import redact
+from extractor.errors import ExtractionError
+from extractor.plan.calls import PlannedCall
+from extractor.schemas import TokenUsage
+from extractor.schemas.response import GroundingContext, grounded_by
+
+
+def request_kwargs(endpoint: Endpoint, call: PlannedCall, max_reasks: int) -> dict[str, Any]:
+    """instructor's arguments for ``call``; no validation ``context``, so no message is ever
+    rendered as a template (the grounding reaches the validators through ``grounded_by``)."""
+    return dict(response_model=call.response_model, messages=call.prompt.messages, max_retries=max_reasks,
+                **request_options(endpoint, call.schema))
+
+
+def send(client: instructor.Instructor, endpoint: Endpoint, call: PlannedCall, grounding: GroundingContext,
+         max_reasks: int, usage: TokenUsage, warnings: list[str]) -> BaseModel | None:
+    """One synchronous request; the parsed answer, a salvaged part of it, or ``None``."""
+    try:
+        with grounded_by(grounding):
+            result = client.create_with_completion(**request_kwargs(endpoint, call, max_reasks))
+    except Exception as exc:  # noqa: BLE001 - classified below
+        return classify_failure(exc, call, grounding, usage, warnings)
+    return _record(result, usage)
+
+
+async def asend(client: instructor.AsyncInstructor, endpoint: Endpoint, call: PlannedCall,
+                grounding: GroundingContext, max_reasks: int, usage: TokenUsage,
+                warnings: list[str]) -> BaseModel | None:
+    """The async twin of ``send``."""
+    try:
+        with grounded_by(grounding):
+            result = await client.create_with_completion(**request_kwargs(endpoint, call, max_reasks))
+    except Exception as exc:  # noqa: BLE001 - classified below
+        return classify_failure(exc, call, grounding, usage, warnings)
+    return _record(result, usage)
+
+
+def _record(result: tuple[Any, Any], usage: TokenUsage) -> BaseModel:
+    parsed, completion = result
+    if getattr(completion, "usage", None) is not None:
+        usage.add(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+    return parsed
+
+
+def classify_failure(exc: Exception, call: PlannedCall, grounding: GroundingContext, usage: TokenUsage,
+                     warnings: list[str]) -> BaseModel | None:
+    """Transport failures abort the article. Output still ungrounded after the re-asks is parsed
+    leniently so only the offending items are dropped (and counted); unparseable output loses the step."""
+    name = call.step
+    completion = _last_completion(exc)
+    _count_failed_usage(exc, completion, usage)
+    cause = exc.__cause__ or exc
+    if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
+        raise ExtractionError(redact(f"{name} call failed: {cause}")) from exc
+    if completion is not None and not getattr(completion, "choices", None):
+        raise ExtractionError(f"{name} call failed: the endpoint returned a completion with no choices") from exc
+    reason = failure_reason(exc)
+    salvaged = salvage(completion, call.response_model, grounding)
+    if salvaged is not None:
+        warnings.append(f"{name} step: kept the valid part of the last answer ({reason})")
+        return salvaged
+    warnings.append(f"{name} step produced no valid output after re-asks: {reason}")
+    return None
+
+
+def _last_completion(exc: Exception) -> Any:
+    """The last raw completion instructor kept: after the re-asks, or cut off at the token limit."""
+    if isinstance(exc, (InstructorRetryException, IncompleteOutputException)):
+        return exc.last_completion
+    return None
+
+
+def _count_failed_usage(exc: Exception, completion: Any, usage: TokenUsage) -> None:
+    """Tokens spent on attempts that did not validate still cost time and money: count them."""
+    spent = exc.total_usage if isinstance(exc, InstructorRetryException) else None
+    if spent is None:
+        spent = getattr(completion, "usage", None)
+    prompt, completed = getattr(spent, "prompt_tokens", None), getattr(spent, "completion_tokens", None)
+    if isinstance(prompt, int) and isinstance(completed, int):
+        usage.add(prompt, completed)
+
+
+def failure_reason(exc: Exception) -> str:
+    """One line saying why the last attempt failed (instructor's own message is an XML dump)."""
+    attempts = exc.failed_attempts if isinstance(exc, InstructorRetryException) else None
+    last = attempts[-1].exception if attempts else None
+    text = str(last if last is not None else exc).strip()
+    text = re.sub(r"\s*For further information visit \S+", "", text)
+    return redact(" ".join(text.split()))[:300]

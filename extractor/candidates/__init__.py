@@ -1,0 +1,1 @@
+"""Candidates: what the article contains, found deterministically with exact offsets (quotations)."""

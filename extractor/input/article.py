@@ -1,0 +1,72 @@
+"""Turn raw input (a string or a ``.txt`` file) into an ``Article``.
+
+Plain-text files may start with a ``date YYYY-MM-DD`` token block (the sample's format). That
+block is the publication date, not article content: it is removed, ``Article.text`` is the body
+that every offset refers to, and ``Article.body_offset`` says how many characters were removed,
+so ``raw[body_offset + start : body_offset + end]`` is the same span in the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from extractor.errors import InputError
+from extractor.schemas import Article
+from extractor.settings import MAX_ARTICLE_CHARS
+
+_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|\Z)")
+
+
+def parse_date(value: str | date | None) -> date | None:
+    """An ISO date string (or date) as a ``date``; anything else is an ``InputError``."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"publication date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def split_header(raw: str) -> tuple[date | None, int]:
+    """Return the header's date (if any) and the offset where the body starts."""
+    match = _HEADER.match(raw)
+    if not match:
+        return None, 0
+    return parse_date(match.group(1)), match.end()
+
+
+def check_text(body: str) -> None:
+    """Refuse what cannot be analysed: no text, binary content, more than ``MAX_ARTICLE_CHARS``."""
+    if not body.strip():
+        raise InputError("article has no text")
+    if "\x00" in body:
+        raise InputError("text contains NUL bytes; it looks like a binary file")
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise InputError(f"article has {len(body):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
+
+
+def make_article(raw: str, *, published: str | date | None = None, article_id: str | None = None,
+                 title: str | None = None, source: str | None = None, url: str | None = None) -> Article:
+    """Build the ``Article`` for ``raw``; an explicit ``published`` wins over the header's date."""
+    if not isinstance(raw, str):
+        raise InputError(f"article text must be str, got {type(raw).__name__}")
+    header_date, offset = split_header(raw)
+    body = raw[offset:]
+    check_text(body)
+    return Article(
+        id=article_id or Article.content_id(body), text=body,
+        published=parse_date(published) or header_date, title=title, source=source, url=url,
+        body_offset=offset)
+
+
+def read_article_file(path: str | Path, **kwargs: object) -> Article:
+    """Read a UTF-8 text file into an ``Article`` (clear error for undecodable bytes)."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path.name} is not UTF-8 text (byte {exc.start}: {exc.reason})") from exc
+    return make_article(raw, **kwargs)  # type: ignore[arg-type]

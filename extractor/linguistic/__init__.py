@@ -1,0 +1,1 @@
+"""The linguistic layer: paragraphs and sentences with exact offsets."""

@@ -1,1 +1,0 @@
-"""Normalisation: dates resolved against the publication date, actors clustered to one identity."""

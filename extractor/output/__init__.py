@@ -1,0 +1,1 @@
+"""Output for people: a terminal view of a result and the committed JSON Schema."""

@@ -1,0 +1,51 @@
+"""Pipeline options: which model calls an article gets, how it is chunked, how often to re-ask.
+
+The other half of the configuration, where requests go and how they are sampled, is the
+``Endpoint`` (``extractor.call.endpoint``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from extractor.errors import ConfigError
+from extractor.settings import CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, DEFAULT_STEPS, STEPS
+
+HOSTED_REASKS = 2
+LOCAL_REASKS = 1
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """``steps=()`` runs no model (rules only); ``("entities",)`` gives actors and quotes at half the
+    cost. ``max_reasks`` / ``reask_ungrounded`` left ``None`` take the backend's default: a hosted
+    model is re-asked twice, also for answers that parse but do not ground; the small embedded
+    model once, for unparseable answers only (its grounding errors are dropped item by item)."""
+
+    steps: tuple[str, ...] = DEFAULT_STEPS
+    chunk_chars: int = CHUNK_CHARS
+    chunk_overlap: int = CHUNK_OVERLAP_SENTENCES
+    max_reasks: int | None = None
+    reask_ungrounded: bool | None = None
+
+    def __post_init__(self) -> None:
+        steps = tuple(self.steps)
+        unknown = set(steps) - set(STEPS)
+        if unknown:
+            raise ConfigError(f"unknown steps {sorted(unknown)}; choose from {list(STEPS)}")
+        object.__setattr__(self, "steps", steps)
+
+    def for_backend(self, backend: str) -> "PipelineOptions":
+        """These options with the backend's defaults filled in."""
+        local = backend == "local"
+        return replace(
+            self,
+            max_reasks=self.max_reasks if self.max_reasks is not None else (LOCAL_REASKS if local else HOSTED_REASKS),
+            reask_ungrounded=self.reask_ungrounded if self.reask_ungrounded is not None else not local)
+
+
+def parse_steps(value: str) -> tuple[str, ...]:
+    """ "entities,events" -> ("entities", "events"); "none" -> () (rules only)."""
+    if value.strip().lower() == "none":
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())

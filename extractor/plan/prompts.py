@@ -1,0 +1,111 @@
+"""Render the Jinja2 prompt templates in ``prompts/`` into chat messages.
+
+A template is plain text split into messages by ``### system`` / ``### user`` lines (split before
+rendering: the article's text cannot add a message). The article is rendered last (``_article.j2``)
+so everything before it is identical across articles. The type lists the prompts offer are
+rendered from the enums in ``extractor.schemas``, never written into a template. Article text is
+a value passed to a template, never part of one: nothing renders it again afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import jinja2
+
+from extractor.candidates.quotes import QuoteCandidate
+from extractor.linguistic.sentences import Sentence
+from extractor.schemas import EVENT_TYPE_HINTS, ActorType, Article
+
+_ROLE_LINE = re.compile(r"^### (system|user|assistant)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    name: str
+    messages: list[dict[str, str]]
+    template_hash: str
+
+
+def _templates_dir():  # noqa: ANN202 - a Traversable
+    return files("extractor.prompts")
+
+
+def or_list(items: list[str], serial_comma: bool = False) -> str:
+    """ "A, B or C" (``serial_comma``: "A, B, or C"): how the prompts offer a closed list."""
+    if len(items) < 2:
+        return "".join(items)
+    last = ", or " if serial_comma and len(items) > 2 else " or "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+TYPE_LISTS = {
+    "actor_types": [t.value for t in ActorType],
+    "event_types": [f"{t.value} ({hint})" if hint else t.value for t, hint in EVENT_TYPE_HINTS.items()],
+}
+"""The closed lists every template may use, rendered from the schemas' enums."""
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(lambda name: (_templates_dir() / name).read_text("utf-8"))
+    environment = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+                                     keep_trailing_newline=False, autoescape=False)
+    environment.filters["or_list"] = or_list
+    return environment
+
+
+def template_hash(name: str) -> str:
+    """sha256 over the template, the partials it includes and the type lists, so any wording change shows."""
+    digest = hashlib.sha256()
+    for part in (name, "_article.j2"):
+        digest.update((_templates_dir() / part).read_bytes())
+    digest.update(json.dumps(TYPE_LISTS, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]) -> str:
+    """The article with ``(n)`` before each sentence and ``[Qn]`` before each quotation mark."""
+    marks = {c.outer_start: f"[{c.id}]" for c in candidates}
+    lines: list[str] = []
+    previous_paragraph = -1
+    for sent in sents:
+        chunk = []
+        for pos in range(sent.start, sent.end):
+            if pos in marks:
+                chunk.append(marks[pos])
+            chunk.append(text[pos])
+        line = f"({sent.index}) " + "".join(chunk).replace("\n", " ")
+        if lines and sent.paragraph != previous_paragraph:
+            lines.append("")
+        lines.append(line)
+        previous_paragraph = sent.paragraph
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=None)
+def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
+    """The template split into (role, compiled section) *before* rendering, so article text can
+    never open a message of its own, whatever it contains."""
+    source = (_templates_dir() / filename).read_text("utf-8")
+    parts = _ROLE_LINE.split(source)
+    if len(parts) < 3:
+        raise ValueError(f"template {filename} has no '### system' / '### user' sections")
+    env = _environment()
+    return tuple((role, env.from_string(content)) for role, content in zip(parts[1::2], parts[2::2]))
+
+
+def render(name: str, article: Article, sents: list[Sentence],
+           candidates: list[QuoteCandidate]) -> RenderedPrompt:
+    """Render ``prompts/{name}.j2`` for one article into chat messages."""
+    filename = f"{name}.j2"
+    values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
+                  numbered_text=number_text(article.text, sents, candidates), candidates=candidates)
+    messages = [{"role": role, "content": template.render(**values).strip()}
+                for role, template in _sections(filename)]
+    return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

@@ -1,0 +1,1 @@
+"""Rules: attribution, reported speech, numbers, dates, actor merging, event types and status."""

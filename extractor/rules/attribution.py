@@ -1,0 +1,101 @@
+"""Rule-based attribution: who a quotation or report is credited to, from the sentence around it.
+
+News style is regular ("“...,” Zelenskyy said." / "Prokudin said the attacks ..." / "..., the
+source added."), so these patterns are precise where they match; the model's answer fills in
+where they do not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.linguistic.sentences import Sentence
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|declared|announced|announces|wrote|writes|"
+    "asked|argued|argues|insisted|insists|warned|warns|noted|notes|explained|claimed|claims|"
+    "reported|reports|confirmed|confirms|denied|denies|acknowledged|admitted|replied|responded|"
+    "tweeted|posted|suggested|suggests|believes|thinks|predicted|cited|alleged|alleges|recalled|"
+    "continued|concluded|stressed|emphasized|emphasised|promised|vowed|urged|has said|have said|"
+    "had said|has argued|has claimed|said in a statement|has learned|wants|hopes|expects|proposes|proposed|"
+    "is proposing|called for|calls for|described|describes|agreed|disagreed|pledged|asserted|contended|"
+    "maintained|testified|estimated|indicated|shows|showed|found|finds|revealed|reveals|complained|charged|"
+    "countered|boasted|joked|questioned|challenged|suggested|announced|predicts|told reporters|explained"
+)
+_VERB = rf"(?:{SPEECH_VERBS})"
+_PRONOUN = r"(?:he|she|they|He|She|They)"
+_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)*|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Rev)\.|[A-Z][\w’'-]*)"
+_NAME = rf"(?:{_TOKEN}(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){{0,5}}{_TOKEN}"
+_NP = rf"(?:(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
+_SUBJECT = rf"(?:{_PRONOUN}|{_NP})"
+
+_AFTER_QUOTE = [
+    re.compile(rf"^\s*,?\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<s>{_NAME}),\s+[^“”\"\n]{{3,140}}?,\s+(?:also\s+)?(?P<v>{_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<v>{_VERB})\s+(?P<s>{_NAME}|{_PRONOUN})\b"),
+]
+_BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+(?P<v>{_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")
+_LEAD_IN = re.compile(r"^(?:(?:On|Earlier|Later|In|At|During|After|Before|Speaking)\b[^,]{0,80},\s*)")
+_SENTENCE_SUBJECT = re.compile(rf"^(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously)\s+)?(?P<v>{_VERB})\b")
+_TRAILING = re.compile(rf",\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})(?:\s+\w+){{0,3}}[.!?”\"]*$")
+_TRAILING_INVERTED = re.compile(rf",\s*(?P<v>{_VERB})\s+(?P<s>{_NAME})[.!?]*$")
+_CLAUSE_SUBJECT = re.compile(rf"(?:^|[,;:—–]\s+|\b(?:and|but|while|as|because|after|when)\s+)"
+                             rf"(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously|has|have|had)\s+)?"
+                             rf"(?P<v>{_VERB})\b")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<s>{_NP})")
+
+
+_ANY_CUE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str
+    cue: str
+    cue_start: int
+    cue_end: int
+
+
+def _result(match: re.Match[str], base: int) -> Attribution:
+    return Attribution(match.group("s").strip(), match.group("v"), base + match.start("v"), base + match.end("v"))
+
+
+def attribute_quote(text: str, outer_start: int, outer_end: int, sentence: Sentence | None,
+                    paragraph_end: int) -> Attribution | None:
+    """The speaker of a quotation: ``“...,” X said`` / ``said X``, ``X said: “...”``, ``X said ... “...”``."""
+    after = text[outer_end:min(paragraph_end, outer_end + 160)]
+    for pattern in _AFTER_QUOTE:
+        if match := pattern.match(after):
+            return _result(match, outer_end)
+    start = sentence.start if sentence else max(0, outer_start - 300)
+    before = text[start:outer_start]
+    if match := _BEFORE_COLON.search(before):
+        return _result(match, start)
+    lead = _LEAD_IN.match(before)
+    offset = lead.end() if lead else 0
+    if match := _SENTENCE_SUBJECT.match(before[offset:]):
+        return _result(match, start + offset)
+    return None
+
+
+def attribute_sentence(text: str, sentence: Sentence) -> Attribution | None:
+    """The speaker and cue of a sentence of reported speech, or ``None`` when it is not one."""
+    body = text[sentence.start:sentence.end]
+    lead = _LEAD_IN.match(body)
+    offset = lead.end() if lead else 0
+    if match := _SENTENCE_SUBJECT.match(body[offset:]):
+        return _result(match, sentence.start + offset)
+    for pattern in (_TRAILING, _TRAILING_INVERTED, _CLAUSE_SUBJECT):
+        if match := pattern.search(body):
+            return _result(match, sentence.start)
+    if match := _ACCORDING.search(body):
+        return Attribution(match.group("s").strip(), "according to", sentence.start + match.start(),
+                           sentence.start + match.start() + len("according to"))
+    return None
+
+
+def find_speech_cue(text: str, sentence: Sentence) -> tuple[int, int] | None:
+    """The first speech verb (or "according to") in the sentence, when the model named none we can find."""
+    match = _ANY_CUE.search(text, sentence.start, sentence.end)
+    return match.span() if match else None

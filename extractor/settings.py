@@ -1,0 +1,35 @@
+"""Defaults and limits: the one place each of them is written.
+
+Everything else (the engine, the batch runner, the CLI's option defaults, the evaluation) reads
+them from here, so a limit changed here changes everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""Articles longer than this are refused with an ``InputError`` (batch: a recorded failure)."""
+
+STEPS: tuple[str, ...] = ("entities", "events")
+"""The model calls an article can get, in the order they are planned."""
+
+DEFAULT_STEPS: tuple[str, ...] = STEPS
+
+CHUNK_CHARS = 6000
+"""Longer articles are split into chunks of whole sentences of at most this many characters."""
+
+CHUNK_OVERLAP_SENTENCES = 2
+
+CACHE_ENV = "EXTRACTOR_CACHE_DIR"
+MODEL_ENV = "EXTRACTOR_LOCAL_MODEL"
+MODEL_NAME_ENV = "EXTRACTOR_MODEL"
+
+
+def cache_dir() -> Path:
+    """Where assembled models, the server registry and the response cache live
+    (``EXTRACTOR_CACHE_DIR`` overrides the user cache directory)."""
+    return Path(os.environ.get(CACHE_ENV) or user_cache_dir("news-extractor"))

@@ -7,6 +7,8 @@ client's own retries (switched off).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -27,12 +29,38 @@ def _openai_kwargs(endpoint: Endpoint) -> dict[str, Any]:
                 timeout=httpx.Timeout(endpoint.timeout_s, connect=10.0))
 
 
+def trimmed_system_message(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages with the system message's trailing newline removed.
+
+    instructor's JSON mode appends its schema instruction ending in a newline. Every figure this
+    project measured (and every recorded cassette) was made with that newline absent, so requests
+    keep that exact form; our own rendered messages never end in whitespace.
+    """
+    if not messages or messages[0].get("role") != "system" or not isinstance(messages[0].get("content"), str):
+        return messages
+    first = messages[0]
+    content = first["content"][:-1] if first["content"].endswith("\n") else first["content"]
+    return [{**first, "content": content}, *messages[1:]]
+
+
+def _sent_trimmed(create: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap the openai client's ``create`` so what instructor finally sends is trimmed (sync or async)."""
+    @functools.wraps(create)
+    def send(*args: Any, **kwargs: Any) -> Any:
+        if "messages" in kwargs:
+            kwargs["messages"] = trimmed_system_message(kwargs["messages"])
+        return create(*args, **kwargs)
+
+    return send
+
+
 def make_client(endpoint: Endpoint) -> instructor.Instructor:
     """A synchronous instructor client: response cache (if configured) over retries over HTTP."""
     transport: httpx.BaseTransport = RetryTransport(endpoint.retry)
     if endpoint.response_cache:
         transport = CachingTransport(open_cache(endpoint.response_cache), transport)
     raw = openai.OpenAI(http_client=httpx.Client(transport=transport), **_openai_kwargs(endpoint))
+    raw.chat.completions.create = _sent_trimmed(raw.chat.completions.create)  # type: ignore[method-assign]
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)
 
 
@@ -43,6 +71,7 @@ def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None)
     if endpoint.response_cache:
         transport = AsyncCachingTransport(open_cache(endpoint.response_cache), transport)
     raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=transport), **_openai_kwargs(endpoint))
+    raw.chat.completions.create = _sent_trimmed(raw.chat.completions.create)  # type: ignore[method-assign]
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 
 from extractor import Extractor
+from extractor.plan.options import parse_steps
 from extractor.evaluation import load_gold, score_documents
 from extractor.evaluation.predictions import run_extraction
 from extractor.evaluation.display import print_report
@@ -32,7 +33,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--cache", default="out/eval-cache")
     args = parser.parse_args()
-    steps = () if args.steps == "none" else tuple(args.steps.split(","))
+    steps = parse_steps(args.steps)
     console = Console()
     names = list(CORPORA) if args.corpus == "both" else [args.corpus]
     with Extractor(backend="local", steps=steps) as extractor:

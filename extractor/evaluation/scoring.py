@@ -148,12 +148,16 @@ def _outer(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _top_level(quotes: list[Any]) -> list[Any]:
+    """Quotes not inside a longer predicted quote (a mixed statement's direct part is scored once)."""
     return [q for q in quotes if not any(
         o is not q and o.span.start <= q.span.start and q.span.end <= o.span.end
         and o.span.end - o.span.start > q.span.end - q.span.start for o in quotes)]
 
 
 def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    """A predicted quote is right when its span (marks included) overlaps a gold fragment enough;
+    each gold attribution is found once; the speaker is right when a name word is shared (gold
+    pronoun speakers are not scored). Scored for all attributions and for direct quotes alone."""
     names = {a.id: a.name for a in pred.actors}
     text = gold.text
     for subset in ("all", "direct"):
@@ -182,6 +186,7 @@ def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
 
 
 def score_actors(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    """Actor mentions: a predicted mention is right when it overlaps any gold mention enough."""
     gold_mentions = [m for a in gold.actors or [] for m in a.mentions]
     pred_mentions = [(m.start, m.end) for a in pred.actors for m in a.mentions]
     counts = Counts(pred=len(pred_mentions), gold=len(gold_mentions))
@@ -191,6 +196,8 @@ def score_actors(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
 
 
 def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
+    """An event is right when its type equals an unused gold event's and the gold trigger lies in
+    (or overlaps) its evidence sentence; arguments of matched events count by role and a shared name word."""
     golds = list(gold.events or [])
     names = {a.id: a.name for a in pred.actors}
     counts, args, used = Counts(pred=len(pred.events), gold=len(golds)), Counts(), set()
@@ -216,10 +223,12 @@ def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
 
 
 def _role(role: str) -> str:
+    """Gold victims are our targets."""
     return "target" if role in {"target", "victim"} else role
 
 
 def grounding(pred: ArticleExtraction) -> Ratio:
+    """Share of output spans whose text is exactly the article's text at their offsets."""
     text = pred.article.text
     spans = [m for a in pred.actors for m in a.mentions] + [q.span for q in pred.quotes] + \
             [e.evidence for e in pred.events] + [e.date.span for e in pred.events if e.date and e.date.span]

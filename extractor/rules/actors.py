@@ -177,6 +177,7 @@ class ActorRegistry:
         return self._id(cluster) if cluster else None
 
     def _ordered(self) -> list[_Cluster]:
+        """Clusters in order of their first mention in the text (unmentioned ones last)."""
         def first(cluster: _Cluster) -> int:
             spans = [s.start for n in cluster.names for s in find_all(n, self.text)]
             return min(spans) if spans else len(self.text)
@@ -212,6 +213,7 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 
 
 def _clean_title(title: str | None, name: str) -> str | None:
+    """A title worth keeping: not empty, not a null-like word, not the name itself."""
     if not title:
         return None
     title = " ".join(title.split()).strip(" ,.")

@@ -146,6 +146,7 @@ def _absolute(expr: str, published: date | None) -> Resolved | None:
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
+    """The date, or ``None`` for an impossible one ("February 30")."""
     try:
         return date(year, month, day)
     except ValueError:

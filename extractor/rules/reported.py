@@ -63,6 +63,7 @@ def _skip_lead(text: str, start: int, end: int) -> int:
 
 
 def _span(text: str, start: int, end: int) -> Span:
+    """The content span without edge spaces and trailing punctuation that joins it to the sentence."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1] in " ,;:":

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from extractor.call import model_store
+from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.engine import Extractor
 from extractor.errors import ExtractorError
 from extractor.input.article import read_article_file
@@ -36,6 +37,13 @@ LOCAL_MODEL_OPTION = typer.Option(None, "--local-model", help="Any GGUF file for
 
 
 STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
+
+
+def _endpoint(model: str | None, base_url: str | None, api_key: str | None, backend: str | None,
+              mode: str | None, local_model: Path | None) -> Endpoint:
+    """The endpoint the shared options describe (arguments first, then the environment)."""
+    return resolve_endpoint(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
+                            local_model=str(local_model) if local_model else None)
 
 
 @contextmanager
@@ -68,8 +76,8 @@ def extract_command(
     """Extract one article, print a summary and write the JSON."""
     with reported_errors():
         doc = read_article_file(article, published=published)
-        with Extractor(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
-                       local_model=str(local_model) if local_model else None, steps=parse_steps(steps)) as extractor:
+        endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model)
+        with Extractor(endpoint, steps=parse_steps(steps)) as extractor:
             result = extractor.extract(doc)
     payload = result.model_dump_json(indent=2)
     if out:
@@ -113,7 +121,7 @@ def eval_command(
                 err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
         else:
             chosen = parse_steps(steps)
-            with Extractor(model=model, base_url=base_url, backend=backend, steps=chosen) as extractor:
+            with Extractor(_endpoint(model, base_url, None, backend, None, None), steps=chosen) as extractor:
                 def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
                     if error:
                         err.print(f"[red]failed[/] {doc.id}: {error}")
@@ -167,9 +175,8 @@ def batch_command(
                                               url=url_field), max_chars=max_chars, format=input_format))
     console = Console(stderr=True)
     with reported_errors(), LiveProgress(console, enabled=not no_progress) as live:
-        summary = extract_many(inputs, out, options=options, on_progress=live, model=model, base_url=base_url,
-                               api_key=api_key, backend=backend, mode=mode,
-                               local_model=str(local_model) if local_model else None)
+        summary = extract_many(inputs, out, options=options, on_progress=live,
+                               endpoint=_endpoint(model, base_url, api_key, backend, mode, local_model))
     print_batch_summary(summary, console)
 
 

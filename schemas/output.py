@@ -161,6 +161,7 @@ class Event(BaseModel):
     mode: str | None = Field(None, description="drone, aerial, ground, artillery, naval, cyber, ...")
     summary: str
     evidence: Span
+    trigger: Span | None = Field(None, description="The word(s) that express the event, e.g. 'shot down'.")
     date: EventDate | None = None
     locations: list[str] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractor.evaluation import load_gold, score_documents
-from extractor.evaluation.gold import GoldDocument, GoldEvent
+from extractor.evaluation.gold import GoldActor, GoldDocument, GoldEvent
 from extractor.evaluation.kairos import to_plover
 from extractor.input.article import make_article
 from extractor.schemas import (Actor, ArticleExtraction, Event, EventType, Participant, Provenance, Quote, QuoteKind,
@@ -135,3 +135,33 @@ def test_grounding_rate_catches_spans_that_do_not_match_the_text(polnear: GoldDo
     pred = _prediction(polnear.text, PERFECT)
     pred.quotes[0].span = Span(start=0, end=5, text="Nope!")
     assert _scores(polnear, pred)["grounding_rate"] == 0.75
+
+
+def test_trigger_level_events_need_an_overlapping_trigger_of_the_same_type() -> None:
+    text = "Rebels attacked the base . Police arrested two men . Troops fired shots ."
+    gold = GoldDocument(id="g", text=text, events=[GoldEvent("ASSAULT", 7, 15), GoldEvent("COERCE", 34, 42),
+                                                   GoldEvent("ASSAULT", 60, 65)])
+
+    def event(event_id: str, kind: EventType, start: int, end: int, trigger: tuple[int, int] | None) -> Event:
+        span = Span(start=trigger[0], end=trigger[1], text=text[trigger[0]:trigger[1]]) if trigger else None
+        return Event(id=event_id, type=kind, summary="", evidence=Span(start=start, end=end, text=text[start:end]),
+                     trigger=span)
+
+    events = [event("E1", EventType.ASSAULT, 0, 26, (7, 15)),      # "attacked": right
+              event("E2", EventType.COERCE, 27, 52, (27, 33)),     # "Police": the wrong word
+              event("E3", EventType.ASSAULT, 53, 73, None)]        # no trigger: sentence level only
+    micro = _scores(gold, _prediction(text, events=events))["micro"]
+    assert micro["events_trigger"] == {"pred": 3, "gold": 3, "precision": 0.3333, "recall": 0.3333, "f1": 0.3333}
+    assert micro["events"]["pred"] == 3 and micro["events"]["precision"] == 1.0
+
+
+def test_named_actor_mentions_leave_pronouns_and_nominals_out_of_the_gold() -> None:
+    text = "Jane Roe met police. She said Acme Corp would pay."
+    gold = GoldDocument(id="g", text=text, actors=[GoldActor("Jane Roe", "PER", ((0, 8), (21, 24))),
+                                                   GoldActor("police", "ORG", ((13, 19),)),
+                                                   GoldActor("Acme Corp", "ORG", ((30, 39),))])
+    found = Actor(id="A1", name="Jane Roe", type="PERSON", mentions=[Span(start=0, end=8, text="Jane Roe")])
+    acme = Actor(id="A2", name="Acme Corp", type="ORGANIZATION", mentions=[Span(start=30, end=39, text="Acme Corp")])
+    micro = _scores(gold, _prediction(text, actors=[found, acme]))["micro"]
+    assert micro["actors_named"] == {"pred": 2, "gold": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert micro["actors"]["recall"] == 0.5

@@ -10,8 +10,15 @@ Matching rules (all spans are character offsets into the same text):
   reported statement) are not scored. Direct-only figures use direct gold and direct predictions.
 - Speaker accuracy: over found gold quotes whose source is a name (not a bare pronoun), the
   predicted speaker shares a word of 3+ letters with the gold source.
-- Actors: mention level; a predicted actor mention is correct when it matches a gold named mention.
-- Events: same type and the gold trigger inside (or matching) the predicted evidence, one-to-one.
+- Actors, two ways: ``actors`` scores every gold PER/ORG/GPE mention (pronouns and nominals such
+  as "he" or "police" included); ``actors_named`` only gold mentions whose text starts with a
+  capital letter (sentence-initial pronouns such as "She" left out), the mentions a tool that names
+  actors can find. Mention level: a predicted actor
+  mention is correct when it matches a gold mention of the set.
+- Events, two ways: ``events`` (sentence level): same type and the gold trigger inside (or
+  matching) the predicted evidence sentence, one-to-one; ``events_trigger``: same type and the
+  predicted trigger span overlapping the gold trigger by at least half of the shorter, one-to-one
+  (an event without a trigger span cannot match).
   Arguments of matched events: same role (target and victim are interchangeable) and a shared word.
 - Grounding rate: share of predicted spans whose text equals the article text at their offsets.
 """
@@ -87,7 +94,7 @@ class Ratio:
         return self.ok / self.total if self.total else 0.0
 
 
-METRICS = ("quotes_direct", "quotes_all", "actors", "events", "event_arguments")
+METRICS = ("quotes_direct", "quotes_all", "actors", "actors_named", "events", "events_trigger", "event_arguments")
 
 
 @dataclass
@@ -186,13 +193,21 @@ def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
 
 
 def score_actors(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
-    """Actor mentions: a predicted mention is right when it overlaps any gold mention enough."""
-    gold_mentions = [m for a in gold.actors or [] for m in a.mentions]
+    """Actor mentions against all gold mentions and against the named (capitalised) ones: a
+    predicted mention is right when it overlaps a gold mention of the set enough."""
+    every = [m for a in gold.actors or [] for m in a.mentions]
+    named = [m for m in every if _named(gold.text[m[0]:m[1]])]
     pred_mentions = [(m.start, m.end) for a in pred.actors for m in a.mentions]
-    counts = Counts(pred=len(pred_mentions), gold=len(gold_mentions))
-    counts.pred_ok = sum(any(spans_match(p, g) for g in gold_mentions) for p in pred_mentions)
-    counts.gold_found = sum(any(spans_match(p, g) for p in pred_mentions) for g in gold_mentions)
-    doc.counts["actors"] = counts
+    for metric, gold_mentions in (("actors", every), ("actors_named", named)):
+        counts = Counts(pred=len(pred_mentions), gold=len(gold_mentions))
+        counts.pred_ok = sum(any(spans_match(p, g) for g in gold_mentions) for p in pred_mentions)
+        counts.gold_found = sum(any(spans_match(p, g) for p in pred_mentions) for g in gold_mentions)
+        doc.counts[metric] = counts
+
+
+def _named(mention: str) -> bool:
+    """A gold mention a naming tool can find: capitalised, and not a pronoun opening a sentence."""
+    return mention[:1].isupper() and mention.lower() not in PRONOUNS
 
 
 def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:
@@ -220,6 +235,28 @@ def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
     counts.gold_found = len(used)
     doc.counts["events"] = counts
     doc.counts["event_arguments"] = args
+    doc.counts["events_trigger"] = _score_triggers(golds, pred)
+
+
+def _score_triggers(golds: list[Any], pred: ArticleExtraction) -> Counts:
+    """Trigger level: same type and trigger spans overlapping by half of the shorter, one-to-one."""
+    counts, used = Counts(pred=len(pred.events), gold=len(golds)), set()
+    for event in pred.events:
+        if event.trigger is None:
+            continue
+        span = (event.trigger.start, event.trigger.end)
+        hit = next((i for i, g in enumerate(golds) if i not in used and g.type == event.type.value and
+                    _overlap_of_shorter(span, (g.start, g.end)) >= OVERLAP), None)
+        if hit is not None:
+            used.add(hit)
+            counts.pred_ok += 1
+    counts.gold_found = len(used)
+    return counts
+
+
+def _overlap_of_shorter(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(0, inter) / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
 def _role(role: str) -> str:

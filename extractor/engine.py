@@ -129,7 +129,7 @@ class Extractor:
     def _finish(self, plan: ArticlePlan, answers: list[Any], usage: TokenUsage, warnings: list[str],
                 started: float) -> ArticleExtraction:
         entities, events = merge_answers([c.step for c in plan.calls], answers)
-        built = assemble_article(plan.article, plan.sentences, plan.candidates, entities, events)
+        built = assemble_article(plan.article, plan.sentences, plan.candidates, entities, events, plan.actors)
         provenance = Provenance(
             backend=self.endpoint.backend, model=self.endpoint.model,
             prompt_templates={c.step: c.prompt.template_hash for c in plan.calls},

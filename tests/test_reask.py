@@ -54,7 +54,7 @@ def test_what_still_fails_is_dropped_and_counted_in_warnings() -> None:
     assert [q.value for q in result.events[0].quantities] == [12]
     assert any(w.startswith("events step: kept the valid part of the last answer") for w in result.warnings)
     assert any("dropped 1 event number(s) not written in their evidence: 14 (drones)" in w for w in result.warnings)
-    assert [a.name for a in result.actors] == ["army"]
+    assert [(a.name, a.type.value) for a in result.actors] == [("army", "MILITARY"), ("Kyiv", "COUNTRY")]
 
 
 def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None:
@@ -62,7 +62,7 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None
         request = json.loads(body)
         if "events" in request["response_format"]["schema"]["properties"]:
             return _completion({"events": []})
-        cut = '{"actors": [{"name": "The army", "type": "MILITARY"}, {"name": "Kyi'
+        cut = '{"actors": [{"name": "The army", "type": "MILITARY"}, {"name": "Offici'
         return json_reply(200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
                                  "choices": [{"index": 0, "finish_reason": "length",
                                               "message": {"role": "assistant", "content": cut}}],
@@ -72,5 +72,5 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None
         config = resolve_endpoint(backend="local", base_url=url + "/v1")
         with Extractor(config) as extractor:
             result = extractor.extract(TEXT, published="2025-01-07")
-    assert [a.name for a in result.actors] == ["army"]
+    assert [a.name for a in result.actors] == ["army", "Kyiv"]
     assert any(w.startswith("entities step: kept the valid part of the last answer") for w in result.warnings)

@@ -15,7 +15,8 @@ from extractor.assembly.events import assemble_events
 from extractor.assembly.quotes import assemble_quotes
 from extractor.candidates.quotes import QuoteCandidate
 from extractor.linguistic.sentences import Sentence
-from extractor.rules.actors import ActorRegistry
+from extractor.candidates.actors import ActorCandidate
+from extractor.rules.actors import ActorRegistry, rule_type
 from extractor.schemas import Actor, Article, Event, Quote
 from extractor.schemas.response import EntitiesResponse, EventsResponse
 
@@ -29,14 +30,19 @@ class Assembly:
 
 
 def assemble_article(article: Article, sents: list[Sentence], candidates: list[QuoteCandidate],
-                     entities: EntitiesResponse | None, events: EventsResponse | None) -> Assembly:
-    """Build grounded actors, quotes and events from the two (merged) model answers; actor ids
-    are published only once every name is in, so they follow the order of first mention."""
+                     entities: EntitiesResponse | None, events: EventsResponse | None,
+                     actor_candidates: list[ActorCandidate] = ()) -> Assembly:
+    """Build grounded actors, quotes and events from the two (merged) model answers and the named
+    actor candidates; actor ids are published only once every name is in, so they follow the
+    order of first mention."""
     warnings: list[str] = []
     registry = ActorRegistry(article.text)
     if entities is not None:
         for item in entities.actors:
             registry.add(item.name, item.type, item.title)
+    for candidate in actor_candidates:
+        registry.add(candidate.text, rule_type(candidate.label, candidate.text), candidate.title,
+                     adjective=candidate.label == "NORP")
     quotes = assemble_quotes(article.text, sents, candidates, entities, registry, warnings)
     built_events = assemble_events(article, sents, events, registry, quotes, warnings) if events else []
     if registry.rejected:

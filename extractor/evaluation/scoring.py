@@ -12,7 +12,7 @@ Matching rules (all spans are character offsets into the same text):
   predicted speaker shares a word of 3+ letters with the gold source.
 - Actors, two ways: ``actors`` scores every gold PER/ORG/GPE mention (pronouns and nominals such
   as "he" or "police" included); ``actors_named`` only gold mentions whose text starts with a
-  capital letter (sentence-initial pronouns such as "She" left out), the mentions a tool that names
+  capital letter (sentence-initial pronouns such as "She" or "His" left out), the mentions a tool that names
   actors can find. Mention level: a predicted actor
   mention is correct when it matches a gold mention of the set.
 - Events, two ways: ``events`` (sentence level): same type and the gold trigger inside (or
@@ -34,7 +34,8 @@ from extractor.schemas import ArticleExtraction
 
 OVERLAP = 0.5
 QUOTE_MARKS = "“”\"‘’'«»„"
-PRONOUNS = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "you", "said", "says", ""}
+PRONOUNS = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "you", "his", "its", "their", "our", "my",
+            "your", "said", "says", ""}
 _STOP = {"the", "and", "said", "for", "mr", "mrs", "ms"}
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from extractor.candidates.actors import ActorCandidate, PlaceMention, find_actor_candidates, find_places
 from extractor.candidates.quotes import QuoteCandidate, find_quotes
+from extractor.linguistic.nlp import parse
 from extractor.linguistic.sentences import Sentence, sentences
 from extractor.plan.chunks import Chunk, plan_chunks
 from extractor.plan.options import PipelineOptions
@@ -38,12 +40,15 @@ class PlannedCall:
 
 @dataclass(frozen=True)
 class ArticlePlan:
-    """An article with its sentences, quotation candidates and the calls to make."""
+    """An article with its sentences, its candidates (quotations, named actors, places) and the
+    calls to make."""
 
     article: Article
     sentences: list[Sentence]
     candidates: list[QuoteCandidate]
     calls: list[PlannedCall]
+    actors: list[ActorCandidate]
+    places: list[PlaceMention]
 
 
 def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
@@ -51,6 +56,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     chunk is rendered with article-wide numbers so the answers merge by union."""
     sents = sentences(article.text)
     candidates = find_quotes(article.text)
+    doc = parse(article.text)
     calls = []
     for chunk in plan_chunks(sents, candidates, options.chunk_chars, options.chunk_overlap):
         ids = [c.id for c in chunk.candidates]
@@ -58,7 +64,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
             model = RESPONSE_MODELS[step]
             calls.append(PlannedCall(render(step, article, chunk.sentences, chunk.candidates), model,
                                      narrow_schema(model.model_json_schema(), ids, chunk.sentence_numbers), chunk))
-    return ArticlePlan(article, sents, candidates, calls)
+    return ArticlePlan(article, sents, candidates, calls, find_actor_candidates(doc), find_places(doc))
 
 
 def narrow_schema(schema: dict[str, Any], candidate_ids: list[str], sentence_numbers: list[int]) -> dict[str, Any]:

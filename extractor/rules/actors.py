@@ -13,15 +13,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from extractor.grounding.align import align, find_all
+from extractor.linguistic.lexicon import ORG_WORDS, TITLE_WORDS
 from extractor.schemas import Actor, ActorType, Span
 
-TITLE_WORDS = frozenset(
-    """president vice prime minister secretary governor gov mayor senator sen representative rep
-    general gen commander chief spokesman spokeswoman spokesperson ambassador chancellor king queen
-    prince sheikh pope foreign defense defence interior state deputy mr mrs ms dr sir lord lady
-    lieutenant colonel col major maj captain capt sergeant admiral judge justice attorney former
-    acting supreme leader director head chairman chairwoman speaker of the u.s. us""".split()
-)
 _POSSESSIVE = re.compile(r"[’']s?$")
 FUZZY_SAME = 90.0
 
@@ -32,13 +26,14 @@ class _Cluster:
     type: ActorType
     title: str | None = None
     mentions: list[Span] = field(default_factory=list)
+    adjectives: set[str] = field(default_factory=set)
+
+    def canonical(self) -> str:
+        """The fullest name used, never a nationality adjective ("Russia", not "Russian")."""
+        names = [n for n in self.names if n not in self.adjectives] or self.names
+        return max(names, key=lambda n: (len(_tokens(n)), len(n)))
 
 
-ORG_WORDS = frozenset(
-    """ministry military army force forces staff office department government council party agency
-    press news service services committee commission command navy guard police court parliament
-    administration union bank company corporation group university officials""".split()
-)
 PRONOUNS = frozenset("he she they him her them it we i you his hers their".split())
 
 
@@ -48,7 +43,9 @@ def clean_name(name: str) -> tuple[str, str | None]:
     Everything up to the last title word goes to the title when what follows looks like a
     person's name (1-4 capitalised words, no organisation words); organisations keep their name.
     """
-    name = " ".join(name.replace("\n", " ").split()).strip(" ,.;:\"“”")
+    name = " ".join(name.replace("\n", " ").split()).strip(" ,;:\"“”")
+    if not re.search(r"(?:^|[\s.])[A-Z]\.$", name):
+        name = name.rstrip(".")
     name = _POSSESSIVE.sub("", name)
     if name.lower().startswith("the "):
         name = name[4:]
@@ -62,11 +59,46 @@ def clean_name(name: str) -> tuple[str, str | None]:
 
 
 def _tokens(name: str) -> list[str]:
-    return re.findall(r"\w+", name.lower())
+    """Lower-case words of a name without possessive endings and a leading "the"."""
+    words = re.findall(r"\w+", _POSSESSIVE_WORD.sub("", name).lower())
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
+
+
+_POSSESSIVE_WORD = re.compile(r"[’']s\b")
+_DEMONYM_ENDINGS = ("ians", "ans", "ese", "ish", "ian", "an", "ns", "n", "i")
+_COUNTRY_ENDINGS = ("", "a", "e", "y", "ia", "ain", "land")
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de"})
+
+
+def same_nation(a: str, b: str) -> bool:
+    """A country and its people's adjective or plural: "Russia"/"Russian", "Ukraine"/"Ukrainians",
+    "China"/"Chinese", "Britain"/"British" (a shared stem of 4+ letters and the usual endings)."""
+    if a == b:
+        return True
+    stem = 0
+    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
+        stem += 1
+    if stem < 4:
+        return False
+    rest_a, rest_b = a[stem:], b[stem:]
+    return any(rest_a == c and rest_b.endswith(d) and len(rest_b) <= 4 or
+               rest_b == c and rest_a.endswith(d) and len(rest_a) <= 4
+               for c in _COUNTRY_ENDINGS for d in _DEMONYM_ENDINGS)
+
+
+def is_acronym_of(short: str, long_: str) -> bool:
+    """ "AP" of "Associated Press", "U.S." of "United States", "AFP" of "Agence France-Presse"."""
+    letters = short.replace(".", "")
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+        return False
+    words = [w for w in re.split(r"[\s-]+", long_) if w and w.lower() not in _ACRONYM_SKIP]
+    return len(words) >= 2 and "".join(w[0] for w in words).upper() == letters
 
 
 def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
-    """Equal, a person's surname form of the full name, or a near spelling variant."""
+    """Equal (possessives and "the" aside), a person's surname form of the full name, a near
+    spelling variant of a person's name, the same words with a country for its adjective
+    ("Russia’s Defense Ministry" = "Russian Defense Ministry"), or an acronym of the other."""
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return False
@@ -74,6 +106,10 @@ def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
         return True
     short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
     person = ActorType.PERSON in (type_a, type_b)
+    if not person and len(ta) == len(tb) and all(same_nation(x, y) for x, y in zip(ta, tb)):
+        return True
+    if not person and (is_acronym_of(a, b) or is_acronym_of(b, a)):
+        return True
     if person and len(short) == 1 and short[0] == long_[-1]:
         return True
     if person and type_a == type_b and fuzz.ratio(" ".join(ta), " ".join(tb)) >= FUZZY_SAME:
@@ -100,6 +136,17 @@ def looks_like_actor(name: str) -> bool:
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
+def rule_type(label: str, name: str) -> ActorType:
+    """The type an NER label implies: a person, a country (GPE and nationalities stand for their
+    country), or for an organisation the kind its words say (military, government, media)."""
+    if label == "PERSON":
+        return ActorType.PERSON
+    if label in {"GPE", "NORP"}:
+        return ActorType.COUNTRY
+    guessed = guess_type(name)
+    return ActorType.ORGANIZATION if guessed == ActorType.PERSON else guessed
+
+
 def guess_type(name: str) -> ActorType:
     """A type for a name the model used as speaker or participant without listing it as an actor."""
     low = name.lower()
@@ -122,8 +169,10 @@ class ActorRegistry:
         self.clusters: list[_Cluster] = []
         self.rejected: list[str] = []
 
-    def add(self, name: str, type_: ActorType | str | None = None, title: str | None = None) -> _Cluster | None:
-        """Add a name (merging with a known actor); ``None`` when it does not occur in the text."""
+    def add(self, name: str, type_: ActorType | str | None = None, title: str | None = None,
+            adjective: bool = False) -> _Cluster | None:
+        """Add a name (merging with a known actor); ``None`` when it does not occur in the text.
+        An ``adjective`` ("Russian") joins its country but never names it."""
         cleaned, found_title = clean_name(name)
         if not cleaned or cleaned.lower() in PRONOUNS:
             return None
@@ -144,11 +193,14 @@ class ActorRegistry:
             if any(same_actor(cleaned, known, kind, cluster.type) for known in cluster.names):
                 if cleaned not in cluster.names:
                     cluster.names.append(cleaned)
+                    if adjective:
+                        cluster.adjectives.add(cleaned)
                 if cluster.type == ActorType.OTHER and kind != ActorType.OTHER and not guessed:
                     cluster.type = kind
                 cluster.title = cluster.title or _clean_title(title, cleaned)
                 return cluster
-        cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned))
+        cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned),
+                           adjectives={cleaned} if adjective else set())
         self.clusters.append(cluster)
         return cluster
 
@@ -195,7 +247,7 @@ class ActorRegistry:
         """Output actors, ids in order of first mention, each with all its non-overlapping mentions."""
         result = []
         for index, cluster in enumerate(self._ordered(), start=1):
-            canonical = max(cluster.names, key=lambda n: (len(_tokens(n)), len(n)))
+            canonical = cluster.canonical()
             mentions: list[Span] = []
             for name in sorted(cluster.names, key=len, reverse=True):
                 for span in find_all(name, self.text):

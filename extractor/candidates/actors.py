@@ -1,0 +1,179 @@
+"""Actor candidates from spaCy's NER and parse: every named person, organisation, country or city
+(GPE) and nationality or group (NORP), with exact offsets and the title written before it.
+
+NER spans are repaired with the tagger, because the small pipeline splits and mislabels names:
+adjacent proper nouns join ("Oleksandr" + "Prokudin"), a leading "The" is dropped, a possessor
+country joins its organisation ("Russia’s Defense Ministry"), and title words before a person
+("Kherson Governor", "U.S. Secretary of State") become the title, not part of the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, TITLE_NOUNS, TITLE_WORDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span as SpacySpan, Token
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_JOINERS = frozenset({"of", "the", "for", "and"})
+MAX_TITLE_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class ActorCandidate:
+    """One named mention: ``text`` is ``article[start:end]``; ``title`` is written right before it."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
+    """Named actor mentions in text order, numbered C1, C2, ...; a country nested in an
+    organisation's name or a title is a candidate of its own, other words of a title are not."""
+    names: dict[tuple[int, int], tuple[str, tuple[int, int] | None]] = {}
+    titles: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ACTOR_LABELS:
+            continue
+        start, end = _name_tokens(doc, ent)
+        label = _label(doc, start, end, ent.label_)
+        title = None
+        if label == "PERSON":
+            start, title = _split_title(doc, start, end)
+            if title is not None:
+                titles.append(title)
+        if start >= end or not _names_something(doc, start, end, label):
+            continue
+        names.setdefault((start, end), (label, title))
+    result = []
+    for (start, end), (label, title) in sorted(names.items()):
+        in_title = any(a <= start < b for a, b in titles)
+        if in_title and (label != "GPE" or doc[start].lower_ in TITLE_WORDS):
+            continue
+        s, e = doc[start].idx, _end_char(doc[end - 1])
+        title_text = doc.text[doc[title[0]].idx:_end_char(doc[title[1] - 1])] if title else None
+        result.append(ActorCandidate(id=f"C{len(result) + 1}", start=s, end=e, text=doc.text[s:e], label=label,
+                                     title=title_text))
+    return result
+
+
+def _names_something(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A name has a capitalised word that is not a stop word, no markup, and (unless a country)
+    does not end in a place or facility noun ("Oxford Street", "Bagram Airfield" are places)."""
+    words = [doc[i] for i in range(start, end)]
+    if not any(t.text[:1].isupper() and (not t.is_stop or t.text.isupper()) for t in words):
+        return False
+    if any(ch in t.text for t in words for ch in "=|{}[]<>"):
+        return False
+    return label in {"GPE", "NORP"} or words[-1].lower_ not in FACILITY_NOUNS
+
+
+def find_places(doc: Doc) -> list[PlaceMention]:
+    """Places written in the text (GPE, LOC, FAC), for event locations."""
+    return [PlaceMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS]
+
+
+def _end_char(token: Token) -> int:
+    return token.idx + len(token.text)
+
+
+def _proper(token: Token) -> bool:
+    return token.tag_ in {"NNP", "NNPS"} and token.text[:1].isupper()
+
+
+def _name_tokens(doc: Doc, ent: SpacySpan) -> tuple[int, int]:
+    """A person's or organisation's entity widened over adjacent capitalised proper nouns of its
+    sentence that belong to no other entity, without a leading "The"; an organisation keeps a
+    possessor country written before it ("Russia’s Defense Ministry")."""
+    start, end = ent.start, ent.end
+    if ent.label_ in {"PERSON", "ORG"}:
+        sentence = ent.sent
+        while start > sentence.start and _joinable(doc[start - 1], ent.label_):
+            start -= 1
+        while end < sentence.end and _joinable(doc[end], ent.label_):
+            end += 1
+    while start < end - 1 and doc[start].lower_ == "the":
+        start += 1
+    if ent.label_ == "ORG" and start >= 2 and doc[start - 1].tag_ == "POS" and doc[start - 2].ent_type_ == "GPE":
+        start -= 2
+    return start, end
+
+
+def _joinable(token: Token, label: str) -> bool:
+    """A capitalised proper noun outside other entities (a person's title words count)."""
+    return _proper(token) and (token.ent_type_ in {"", label} or
+                               (label == "PERSON" and token.lower_.strip(".") in TITLE_NOUNS))
+
+
+def _label(doc: Doc, start: int, end: int, label: str) -> str:
+    """GPE for a name coordinated with places or modifying a place noun ("Kherson, Mykolaiv and
+    Sumy regions"); PERSON when any word of the widened name was tagged a person and none is an
+    organisation word ("Kherson Governor Oleksandr Prokudin"); otherwise the entity's own label."""
+    words = [doc[i] for i in range(start, end)]
+    if label in {"PERSON", "ORG"} and end - start == 1 and _in_place_context(words[0]):
+        return "GPE"
+    if any(t.ent_type_ == "PERSON" for t in words) and label != "NORP" and \
+            not any(t.lower_ in ORG_WORDS for t in words):
+        return "PERSON"
+    return label
+
+
+PLACE_NOUNS = frozenset("""region regions province provinces oblast oblasts city cities town towns village
+    villages district districts state states county counties area areas""".split())
+
+
+def _in_place_context(token: Token) -> bool:
+    """The token is one of a coordination of places: a conjunct of a place noun or of a place
+    entity, or the group modifies a place noun."""
+    first = token
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head
+    group = [first, *[t for t in first.subtree if t.dep_ == "conj" and t.head in (first, *first.subtree)]]
+    if first.lower_ in PLACE_NOUNS or (first.dep_ == "compound" and first.head.lower_ in PLACE_NOUNS):
+        return True
+    if first.dep_ == "pobj" and any(t.lower_ in PLACE_NOUNS for t in first.head.subtree if t.i > first.i):
+        return True
+    return any(t.ent_type_ in {"GPE", "LOC"} for t in group if t is not token)
+
+
+def _split_title(doc: Doc, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
+    """Where a person's name starts and the token range of its title, if one is written: title
+    words inside the widened name ("Governor Oleksandr Prokudin") or right before it
+    ("U.S. Secretary of State Antony Blinken")."""
+    inside = max((k for k in range(start, end - 1) if doc[k].lower_.strip(".") in TITLE_NOUNS), default=None)
+    name_start = inside + 1 if inside is not None else start
+    title_start = _title_start(doc, start, name_start)
+    return name_start, (title_start, name_start) if title_start is not None else None
+
+
+def _title_start(doc: Doc, start: int, name_start: int) -> int | None:
+    """The first token of the capitalised title phrase that ends at ``name_start`` (scanning left
+    from ``start``), or ``None`` when the phrase holds no title noun."""
+    i = start
+    while i > max(0, start - MAX_TITLE_TOKENS):
+        previous = doc[i - 1]
+        if previous.text[:1].isupper() and previous.pos_ in {"PROPN", "ADJ", "NOUN"} and previous.ent_type_ != "DATE":
+            i -= 1
+        elif previous.lower_ in _JOINERS and i - 2 >= 0 and doc[i - 2].text[:1].isupper():
+            i -= 1
+        else:
+            break
+    while i < name_start and doc[i].lower_ in _JOINERS:
+        i += 1
+    return i if any(doc[k].lower_.strip(".") in TITLE_NOUNS for k in range(i, name_start)) else None

@@ -1,0 +1,88 @@
+"""Named actors come from spaCy's NER, repaired with the parse, and merge into one actor each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor import Extractor, ModelError, read_article_file
+from extractor.candidates.actors import find_actor_candidates
+from extractor.linguistic import nlp
+from extractor.rules.actors import is_acronym_of, same_actor, same_nation
+from extractor.schemas import ActorType
+from tests.scenarios import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def candidates():
+    article = read_article_file(SAMPLE.article)
+    return article.text, find_actor_candidates(nlp.parse(article.text))
+
+
+def test_titles_are_split_off_and_kept(candidates) -> None:
+    text, found = candidates
+    people = {c.text: c.title for c in found if c.label == "PERSON"}
+    assert people == {"Oleksandr Prokudin": "Kherson Governor", "Volodymyr Zelenskyy": "Russian President",
+                      "Antony Blinken": "U.S. Secretary of State"}
+    for candidate in found:
+        assert text[candidate.start:candidate.end] == candidate.text
+
+
+def test_places_coordinated_with_places_are_not_people(candidates) -> None:
+    _, found = candidates
+    labels = {(c.text, c.label) for c in found}
+    assert {("Kherson", "GPE"), ("Mykolaiv", "GPE"), ("Sumy", "GPE"), ("Zaporizhzhia", "GPE")} <= labels
+    assert not {c.text for c in found if c.label == "PERSON"} & {"Kherson", "Mykolaiv", "Sumy", "Zaporizhzhia"}
+
+
+def test_a_possessor_country_joins_its_organisation(candidates) -> None:
+    _, found = candidates
+    orgs = [c.text for c in found if c.label == "ORG"]
+    assert "Russia’s Defense Ministry" in orgs and "Russian Defense Ministry" in orgs
+
+
+def test_rules_only_actors_are_merged_typed_and_titled() -> None:
+    with Extractor(steps=()) as extractor:
+        result = extractor.extract(read_article_file(SAMPLE.article))
+    by_name = {a.name: a for a in result.actors}
+    ministries = [a for a in result.actors if "Defense Ministry" in a.name]
+    assert len(ministries) == 1 and ministries[0].type == ActorType.GOVERNMENT
+    assert {m.text for m in ministries[0].mentions} == {"Russia’s Defense Ministry", "Russian Defense Ministry"}
+    assert by_name["North Korea"].type == by_name["China"].type == ActorType.COUNTRY
+    assert by_name["Russia"].type == ActorType.COUNTRY and "Russian" in by_name["Russia"].aliases
+    assert by_name["Antony Blinken"].title == "U.S. Secretary of State"
+    assert by_name["Oleksandr Prokudin"].title == "Kherson Governor"
+    assert by_name["Associated Press"].type == ActorType.MEDIA
+    for actor in result.actors:
+        for mention in actor.mentions:
+            assert result.article.text[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Russia’s Defense Ministry", "Russian Defense Ministry", True), ("Russia", "Russian", True),
+    ("Ukraine", "Ukrainians", True), ("China", "Chinese", True), ("North Korea", "North Korean", True),
+    ("South Korea", "North Korean", False), ("Austria", "Australian", False), ("Iran", "Iraqi", False),
+    ("Russia", "Russian military", False), ("AP", "Associated Press", True), ("U.S.", "United States", True),
+    ("AFP", "Agence France-Presse", True), ("UN", "Associated Press", False)])
+def test_organisations_and_countries_merge_by_nationality_and_acronym(a: str, b: str, same: bool) -> None:
+    kind = {1: ActorType.COUNTRY}.get(len(a.split()), ActorType.ORGANIZATION)
+    assert same_actor(a, b, kind, ActorType.ORGANIZATION) is same
+
+
+def test_surname_endings_and_mixed_case_words_are_no_nationality_or_acronym() -> None:
+    assert same_nation("roberts", "robert") is False
+    assert not is_acronym_of("Al", "Anna Lee")
+
+
+def test_a_pipeline_that_is_not_the_pinned_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pipeline"
+    fake.mkdir()
+    (fake / "config.cfg").write_text("[nlp]\n")
+    monkeypatch.setattr(nlp, "pipeline_dir", lambda: fake)
+    nlp.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="is not the pinned one"):
+            nlp.load_pipeline()
+    finally:
+        nlp.load_pipeline.cache_clear()

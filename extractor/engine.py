@@ -123,13 +123,13 @@ class Extractor:
         """What the answer to ``call`` may refer to: its chunk's quotation ids and sentences."""
         chunk = call.chunk
         return ChunkGrounding(article_text=plan.article.text, quote_ids=frozenset(c.id for c in chunk.candidates),
-                              sentences={s.index: s.text for s in chunk.sentences},
-                              strict=bool(self.options.reask_ungrounded))
+                              sentences={s.index: s.text for s in chunk.sentences}, actor_ids=call.actor_ids,
+                              event_ids=call.event_ids, strict=bool(self.options.reask_ungrounded))
 
     def _finish(self, plan: ArticlePlan, answers: list[Any], usage: TokenUsage, warnings: list[str],
                 started: float) -> ArticleExtraction:
         entities, events = merge_answers([c.step for c in plan.calls], answers)
-        built = assemble_article(plan.article, plan.sentences, plan.candidates, entities, events, plan.actors)
+        built = assemble_article(plan, entities, events)
         provenance = Provenance(
             backend=self.endpoint.backend, model=self.endpoint.model,
             prompt_templates={c.step: c.prompt.template_hash for c in plan.calls},

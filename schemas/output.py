@@ -180,6 +180,9 @@ class Quote(BaseModel):
                                                         "attribution gives it when no actor matches.")
     cue: str | None = None
     span: Span
+    statement: str | None = Field(None, description="Statement id: the fragments of one statement by one speaker "
+                                                     "(a quotation split by its attribution, a reported statement "
+                                                     "and the quotation inside it) share it.")
 
 
 class TokenUsage(BaseModel):

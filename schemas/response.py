@@ -20,6 +20,8 @@ from .output import ActorType, EventType
 
 ActorTypeName = Literal[tuple(t.value for t in ActorType)]  # type: ignore[valid-type]
 EventTypeName = Literal[tuple(t.value for t in EventType)]  # type: ignore[valid-type]
+NO_EVENT = "NONE"
+EventLabelName = Literal[(*(t.value for t in EventType), NO_EVENT)]  # type: ignore[valid-type]
 
 
 class GroundingContext(Protocol):
@@ -33,6 +35,8 @@ class GroundingContext(Protocol):
     """Also reject answers that parse but do not ground (names not in the text, numbers not in
     their sentence), so that instructor re-asks with the reason."""
     quote_ids: frozenset[str]
+    actor_ids: frozenset[str]
+    event_ids: frozenset[str]
     sentences: Mapping[int, str]
     """The chunk's sentences by their article-wide number."""
 
@@ -103,10 +107,20 @@ class CompactModel(BaseModel):
         return copy.deepcopy(_SCHEMAS[cls])
 
 
-class ActorItem(CompactModel):
-    name: str = Field(description="full name as written, no title")
+def _known(value: str | None, ids: frozenset[str], what: str) -> str | None:
+    """An id from the closed list (case and brackets forgiven), else a precise error to re-ask with."""
+    if value is None:
+        return None
+    value = value.strip().strip("[]{}").upper()
+    if value not in ids:
+        raise ValueError(f"{value!r} is not {what}; use one of {sorted(ids)}")
+    return value
+
+
+class OtherActor(CompactModel):
+    name: str = Field(description="name as written, no title")
     type: ActorTypeName
-    title: str | None = Field(None, description="title/role, e.g. 'Kherson Governor'")
+    title: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -127,10 +141,9 @@ class QuoteJudgement(CompactModel):
     @classmethod
     def _known_candidate(cls, value: str, info: ValidationInfo) -> str:
         context = _grounding(info)
-        value = value.strip().strip("[]{}").upper()
-        if context is not None and value not in context.quote_ids:
-            raise ValueError(f"{value!r} is not a quote candidate id; use one of {sorted(context.quote_ids)}")
-        return value
+        if context is None:
+            return value.strip().strip("[]{}").upper()
+        return _known(value, context.quote_ids, "a quote candidate id")
 
 
 class ReportedItem(CompactModel):
@@ -149,50 +162,29 @@ class ReportedItem(CompactModel):
 
 
 class EntitiesResponse(CompactModel):
-    """Actors, judgements of quote candidates, and reported (indirect) speech."""
+    """A type for each listed actor (by id), actors the list misses, judgements of quote
+    candidates, and reported (indirect) speech."""
 
-    actors: list[ActorItem]
+    actors: dict[str, ActorTypeName] = Field(description="listed actor id -> type")
+    other: list[OtherActor] = Field(json_schema_extra={"maxItems": 4})
     quotes: list[QuoteJudgement]
     reported: list[ReportedItem]
 
-
-class NumberItem(CompactModel):
-    value: float
-    what: str = Field(json_schema_extra={"maxLength": 40}, description="what is counted, e.g. 'injured'")
-
-
-class EventItem(CompactModel):
-    """One event; its date, claimant and status are derived from the cited sentence, not asked for.
-
-    Length limits are in the schema (so constrained decoding stops early) but not enforced on
-    parse: a hosted model that writes longer text is trimmed later, not re-asked.
-    """
-
-    s: int = Field(description="sentence number")
-    type: EventTypeName
-    mode: str | None = Field(None, json_schema_extra={"maxLength": 12}, description="drone, ground, ...")
-    summary: str = Field(json_schema_extra={"maxLength": 80}, description="a few words")
-    agent: str | None = Field(None, json_schema_extra={"maxLength": 48})
-    target: str | None = Field(None, json_schema_extra={"maxLength": 48})
-    where: list[str] = Field(default_factory=list, json_schema_extra={"maxItems": 3})
-    numbers: list[NumberItem] = Field(default_factory=list, json_schema_extra={"maxItems": 4})
-
-    @field_validator("s")
+    @field_validator("actors")
     @classmethod
-    def _known_sentence(cls, value: int, info: ValidationInfo) -> int:
-        return ReportedItem._known_sentence(value, info)
-
-    @model_validator(mode="after")
-    def _numbers_in_evidence(self, info: ValidationInfo) -> "EventItem":
+    def _listed_actors(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         context = _grounding(info)
-        sentence = context.sentences.get(self.s) if context is not None else None
-        if context is not None and context.strict and sentence is not None:
-            for number in self.numbers:
-                if not context.number_written(number.value, sentence):
-                    raise ValueError(f"number {number.value:g} ({number.what}) is not written in sentence "
-                                     f"{self.s}: {sentence!r}; report only numbers the sentence contains")
-        return self
+        return {_known(k, context.actor_ids, "a listed actor id") if context else k: v for k, v in value.items()}
 
 
 class EventsResponse(CompactModel):
-    events: list[EventItem]
+    """For each marked word (by id), the event type it reports, or NONE. Roles, date, place,
+    numbers, claimant and status come from the parse and the rules, not from the model."""
+
+    events: dict[str, EventLabelName] = Field(description="event mark -> type or NONE")
+
+    @field_validator("events")
+    @classmethod
+    def _marked(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        context = _grounding(info)
+        return {_known(k, context.event_ids, "a marked event id") if context else k: v for k, v in value.items()}

@@ -78,7 +78,7 @@ class FaultModel:
         if kind == "foreign_quote":
             answer = stand_in_answer(request)
             answer["quotes"] = [{"id": "Q99", "quote": True, "speaker": "Ignored Person", "cue": "said"}]
-            answer["actors"].append({"name": "Vladimir Nonexistent", "type": "PERSON"})
+            answer["other"].append({"name": "Vladimir Nonexistent", "type": "PERSON"})
             return json_reply(200, completion(request, answer))
         raise ValueError(kind)
 

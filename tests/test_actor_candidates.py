@@ -9,7 +9,7 @@ import pytest
 from extractor import Extractor, ModelError, read_article_file
 from extractor.candidates.actors import find_actor_candidates
 from extractor.linguistic import nlp
-from extractor.rules.actors import is_acronym_of, same_actor, same_nation
+from extractor.linguistic.names import is_acronym_of, same_actor, same_nation
 from extractor.schemas import ActorType
 from tests.scenarios import SAMPLE
 

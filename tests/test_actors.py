@@ -1,6 +1,7 @@
 """Actor clustering: one canonical actor per real-world actor, every mention found."""
 
-from extractor.rules.actors import ActorRegistry, clean_name
+from extractor.linguistic.names import clean_name
+from extractor.rules.actors import ActorRegistry
 
 TEXT = ("Kherson Governor Oleksandr Prokudin said one person was hurt. President Volodymyr Zelenskyy spoke. "
         "“We hold,” Zelenskyy said. Prokudin added more. Russia’s army advanced; Russia denied it.")

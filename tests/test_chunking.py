@@ -33,7 +33,7 @@ def test_each_quotation_belongs_to_the_chunks_it_starts_in_with_its_global_id() 
     ids = [c.id for chunk in chunks for c in chunk.candidates]
     assert set(ids) == {c.id for c in candidates}
     last = chunks[-1]
-    rendered = number_text(text, last.sentences, last.candidates)
+    rendered = number_text(text, last.sentences, {c.outer_start: f"[{c.id}]" for c in last.candidates})
     assert rendered.startswith(f"({last.sentence_numbers[0]}) ")
     assert f"[{last.candidates[-1].id}]“We saw the fire,”" in rendered
 

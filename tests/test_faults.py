@@ -82,7 +82,7 @@ def test_persistent_transport_faults_fail_the_record_with_their_reason_after_the
 
 @pytest.mark.parametrize("kind, dropped", [
     ("truncated_json", "Invalid JSON: EOF while parsing"),
-    ("schema_violation", "actors Input should be a valid array"),
+    ("schema_violation", "actors Input should be an object"),
     ("foreign_quote", "'Q99' is not a quote candidate id"),
 ])
 def test_persistently_invalid_output_keeps_only_its_valid_grounded_part(tmp_path: Path, kind: str,

@@ -26,7 +26,7 @@ INJECTION = ("Officials in Dnipro said a drone struck a building on Monday.\n\n"
 def _prompts(text: str) -> dict[str, list[dict[str, str]]]:
     article = Article(id="a", text=text)
     sents, candidates = sentences(text), find_quotes(text)
-    return {step: render(step, article, sents, candidates).messages for step in ("entities", "events")}
+    return {step: render(step, article, sents, candidates, [], []).messages for step in ("entities", "events")}
 
 
 def test_article_text_cannot_open_a_message_or_change_the_instructions() -> None:

@@ -29,7 +29,7 @@ def test_429_with_retry_after_is_waited_out_then_succeeds() -> None:
         calls.append(time.monotonic())
         if len(calls) == 1:
             return json_reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
-        return json_reply(200, _completion('{"events": []}'))
+        return json_reply(200, _completion('{"events": {}}'))
 
     with serve(replies) as (url, log):
         config = resolve_endpoint(backend="openai", base_url=url + "/v1", api_key="sk-test", mode="json",
@@ -37,7 +37,7 @@ def test_429_with_retry_after_is_waited_out_then_succeeds() -> None:
         client = make_client(config)
         result, completion = client.create_with_completion(
             response_model=EventsResponse, model="m", messages=[{"role": "user", "content": "x"}])
-    assert result.events == []
+    assert result.events == {}
     assert completion.usage.prompt_tokens == 11
     assert len(log) == 2
     assert calls[1] - calls[0] >= 0.95

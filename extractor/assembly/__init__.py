@@ -13,10 +13,8 @@ from typing import Any
 
 from extractor.assembly.events import assemble_events
 from extractor.assembly.quotes import assemble_quotes
-from extractor.candidates.quotes import QuoteCandidate
-from extractor.linguistic.sentences import Sentence
-from extractor.candidates.actors import ActorCandidate
-from extractor.rules.actors import ActorRegistry, rule_type
+from extractor.plan.calls import ArticlePlan
+from extractor.rules.actors import ActorRegistry
 from extractor.schemas import Actor, Article, Event, Quote
 from extractor.schemas.response import EntitiesResponse, EventsResponse
 
@@ -29,22 +27,18 @@ class Assembly:
     warnings: list[str] = field(default_factory=list)
 
 
-def assemble_article(article: Article, sents: list[Sentence], candidates: list[QuoteCandidate],
-                     entities: EntitiesResponse | None, events: EventsResponse | None,
-                     actor_candidates: list[ActorCandidate] = ()) -> Assembly:
-    """Build grounded actors, quotes and events from the two (merged) model answers and the named
-    actor candidates; actor ids are published only once every name is in, so they follow the
-    order of first mention."""
+def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
+                     events: EventsResponse | None) -> Assembly:
+    """Build grounded actors, quotes and events from the plan's candidates and the two (merged)
+    model answers; actor ids are published only once every name is in, so they follow the order
+    of first mention."""
+    article = plan.article
     warnings: list[str] = []
     registry = ActorRegistry(article.text)
-    if entities is not None:
-        for item in entities.actors:
-            registry.add(item.name, item.type, item.title)
-    for candidate in actor_candidates:
-        registry.add(candidate.text, rule_type(candidate.label, candidate.text), candidate.title,
-                     adjective=candidate.label == "NORP")
-    quotes = assemble_quotes(article.text, sents, candidates, entities, registry, warnings)
-    built_events = assemble_events(article, sents, events, registry, quotes, warnings) if events else []
+    actor_of = _actors(plan, entities, registry)
+    quotes = assemble_quotes(article.text, plan.sentences, plan.candidates, plan.reported, entities, registry, warnings)
+    built_events = assemble_events(article, plan.sentences, events, plan.events, plan.places, actor_of,
+                                   registry, quotes) if events else []
     if registry.rejected:
         warnings.append(f"dropped {len(registry.rejected)} actor name(s) not found in the article: "
                         + ", ".join(repr(n) for n in registry.rejected))
@@ -61,13 +55,37 @@ def assemble_article(article: Article, sents: list[Sentence], candidates: list[Q
     return Assembly(actors=actors, quotes=quotes, events=built_events, warnings=warnings)
 
 
+def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: ActorRegistry) -> dict[str, str]:
+    """Seed the registry with the NER groups, apply the model's types by id, then add the actors
+    the model names that NER missed; returns listed id -> registry key. A speaker the model gave
+    as a listed id is read as that actor's name."""
+    clusters = {}
+    for group in plan.actors:
+        names = list(dict.fromkeys(m.text for m in group.mentions))
+        cluster = registry.add_group([group.name, *[n for n in names if n != group.name]], group.type, group.title,
+                                     group.adjectives)
+        if cluster is not None:
+            clusters[group.id] = cluster
+    for group_id, kind in (entities.actors if entities else {}).items():
+        if group_id in clusters:
+            registry.relabel(clusters[group_id], kind, None)
+    for item in entities.other if entities else []:
+        registry.add(item.name, item.type, item.title)
+    names = {group.id: group.name for group in plan.actors}
+    for item in [*(entities.quotes if entities else []), *(entities.reported if entities else [])]:
+        if item.speaker in names:
+            item.speaker = names[item.speaker]
+    return {group_id: registry.key(cluster) for group_id, cluster in clusters.items()}
+
+
 def merge_answers(steps: list[str], answers: list[Any]) -> tuple[EntitiesResponse | None, EventsResponse | None]:
     """Union of the per-chunk answers; they use article-wide ids, so the overlap dedupes in assembly.
     A step whose every answer was lost gives ``None`` (its part of the output stays rule-based)."""
     entities = [a for s, a in zip(steps, answers) if s == "entities" and a is not None]
     events = [a for s, a in zip(steps, answers) if s == "events" and a is not None]
-    merged_entities = EntitiesResponse(actors=[x for a in entities for x in a.actors],
+    merged_entities = EntitiesResponse(actors={k: v for a in entities for k, v in a.actors.items()},
+                                       other=[x for a in entities for x in a.other],
                                        quotes=[x for a in entities for x in a.quotes],
                                        reported=[x for a in entities for x in a.reported]) if entities else None
-    merged_events = EventsResponse(events=[x for a in events for x in a.events]) if events else None
+    merged_events = EventsResponse(events={k: v for a in events for k, v in a.events.items()}) if events else None
     return merged_entities, merged_events

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extractor.assembly.speakers import speaker_id
 from extractor.candidates.quotes import QuoteCandidate
+from extractor.candidates.statements import ReportedCandidate
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
 from extractor.rules.actors import ActorRegistry
 from extractor.rules.attribution import attribute_quote, attribute_sentence, find_speech_cue
@@ -20,10 +21,14 @@ ATTRIBUTED_REJECT_MIN_WORDS = 4
 INHERIT_WITHIN = 600
 """Characters within which an unattributed quotation continues the last attributed speaker."""
 MIXED_COVER = 0.5
+MIN_REPORTED_WORDS = 3
+STATEMENT_GAP = 60
+"""Characters between two fragments of one statement: room for an attribution ("he said")."""
 
 
 def assemble_quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
-                    entities: EntitiesResponse | None, registry: ActorRegistry, warnings: list[str]) -> list[Quote]:
+                    parsed: list[ReportedCandidate], entities: EntitiesResponse | None, registry: ActorRegistry,
+                    warnings: list[str]) -> list[Quote]:
     """Direct quotes from judged candidates, then reported speech from rules and the model's list,
     in text order, numbered Q1, Q2, ..."""
     judgements: dict[str, QuoteJudgement] = {}
@@ -33,12 +38,33 @@ def assemble_quotes(text: str, sents: list[Sentence], candidates: list[QuoteCand
     unjudged = [c.id for c in candidates if c.id not in judgements]
     if entities is not None and unjudged:
         warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): {', '.join(unjudged)}")
-    quotes += _reported(text, sents, candidates, entities, registry, quotes)
+    quotes += _reported(text, sents, candidates, parsed, entities, registry, quotes)
     quotes.sort(key=lambda q: (q.span.start, q.span.end))
     _inherit_speakers(quotes)
     for index, quote in enumerate(quotes, start=1):
         quote.id = f"Q{index}"
+    _group_statements(text, quotes)
     return quotes
+
+
+def _group_statements(text: str, quotes: list[Quote]) -> None:
+    """Number the statements S1, S2, ...: a quote joins the statement before it when the same
+    speaker says it in the same paragraph and only an attribution stands between them ("“…,” he
+    said. “…”"), or when it lies inside that statement's reported content (a partial quote)."""
+    paras = paragraphs(text)
+    para_of = {q.id: next((i for i, (s, e) in enumerate(paras) if s <= q.span.start < e), -1) for q in quotes}
+    count, previous = 0, None
+    for quote in quotes:
+        joined = previous is not None and quote.speaker is not None and quote.speaker == previous.speaker and \
+            para_of[quote.id] == para_of[previous.id] and (
+                quote.span.start < previous.span.end or quote.span.start - previous.span.end <= STATEMENT_GAP)
+        if joined:
+            quote.statement = previous.statement
+        else:
+            count += 1
+            quote.statement = f"S{count}"
+        if previous is None or not (quote.span.end <= previous.span.end and joined):
+            previous = quote
 
 
 def _keep(candidate: QuoteCandidate, judged: QuoteJudgement | None, attributed: bool) -> bool:
@@ -72,31 +98,44 @@ def _direct(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
     return quotes
 
 
-def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate], entities: EntitiesResponse | None,
-              registry: ActorRegistry, direct: list[Quote]) -> list[Quote]:
-    """Reported speech: sentences the rules attribute, then those the model names (with a cue we
-    can locate); a content mostly covered by a direct quote is not repeated."""
-    reported: dict[int, tuple[str, Span]] = {}
+def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate], parsed: list[ReportedCandidate],
+              entities: EntitiesResponse | None, registry: ActorRegistry, direct: list[Quote]) -> list[Quote]:
+    """Reported speech: the parse's reporting clauses first (several a sentence), then for the
+    sentences they miss the attribution patterns, then the sentences the model names (with a cue
+    we can locate); a content mostly covered by a direct quote is not repeated."""
+    found: list[tuple[int, str, Span, Span]] = []
+    covered: set[int] = set()
+    for item in parsed:
+        cue = Span(start=item.cue_start, end=item.cue_end, text=text[item.cue_start:item.cue_end])
+        content = Span(start=item.content_start, end=item.content_end,
+                       text=text[item.content_start:item.content_end], alignment="detected")
+        if item.speaker and len(content.text.split()) >= MIN_REPORTED_WORDS:
+            found.append((item.speaker_start or item.cue_start, item.speaker, cue, content))
+            covered.add(item.sentence)
+    rules: dict[int, tuple[str, Span]] = {}
     for sent in sents:
-        rule = attribute_sentence(text, sent)
+        rule = attribute_sentence(text, sent) if sent.index not in covered else None
         if rule:
-            reported[sent.index] = (rule.speaker, Span(start=rule.cue_start, end=rule.cue_end, text=rule.cue))
+            rules[sent.index] = (rule.speaker, Span(start=rule.cue_start, end=rule.cue_end, text=rule.cue))
     for item in entities.reported if entities else []:
         sent = sentence_by_number(sents, item.s)
-        if sent is None or item.s in reported:
+        if sent is None or item.s in rules or item.s in covered:
             continue
         cue = cue_span(text, sent, item.cue) or _any_cue(text, sent)
         if cue is not None:
-            reported[item.s] = (item.speaker, cue)
-    quotes: list[Quote] = []
-    for number, (speaker, cue) in sorted(reported.items()):
+            rules[item.s] = (item.speaker, cue)
+    for number, (speaker, cue) in sorted(rules.items()):
         sent = sents[number - 1]
         content = content_span(text, sent, cue)
-        if content is None or any(_covered(content, q.span) > MIXED_COVER for q in direct):
+        if content is not None:
+            found.append((sent.start, speaker, cue, content))
+    quotes: list[Quote] = []
+    for offset, speaker, cue, content in found:
+        if any(_covered(content, q.span) > MIXED_COVER for q in direct):
             continue
         inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
         quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
-                            speaker=speaker_id(registry, speaker, sent.start), speaker_name=speaker,
+                            speaker=speaker_id(registry, speaker, offset), speaker_name=speaker,
                             cue=cue.text, span=content))
     return quotes
 

@@ -71,8 +71,11 @@ def salvage(completion: Any, response_model: type[BaseModel], grounding: Groundi
         return None
     relaxed = grounding.relaxed()
     for name, info in response_model.model_fields.items():
-        if getattr(info.annotation, "__origin__", None) is list:
+        origin = getattr(info.annotation, "__origin__", None)
+        if origin is list:
             data[name] = valid_items(data.get(name), info.annotation.__args__[0], relaxed)
+        elif origin is dict:
+            data[name] = valid_entries(data.get(name), response_model, name, relaxed)
     try:
         return response_model.model_validate(data, context=relaxed)
     except ValueError:
@@ -91,4 +94,20 @@ def valid_items(items: Any, item_model: Any, grounding: GroundingContext) -> lis
             kept.append(item_model.model_validate(item, context=grounding).model_dump())
         except ValueError:
             continue
+    return kept
+
+
+def valid_entries(entries: Any, response_model: type[BaseModel], field: str, grounding: GroundingContext) -> dict:
+    """The entries of an id -> label map that validate on their own (a known id, a label of the enum)."""
+    if not isinstance(entries, dict):
+        return {}
+    empty = {name: ({} if getattr(info.annotation, "__origin__", None) is dict else [])
+             for name, info in response_model.model_fields.items()}
+    kept = {}
+    for key, value in entries.items():
+        try:
+            response_model.model_validate({**empty, field: {key: value}}, context=grounding)
+        except ValueError:
+            continue
+        kept[key] = value
     return kept

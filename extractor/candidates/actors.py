@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, TITLE_NOUNS, TITLE_WORDS
+from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, TITLE_NOUNS
+from extractor.linguistic.names import rule_type, same_actor, tokens
+from extractor.schemas import ActorType
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -33,6 +35,8 @@ class ActorCandidate:
     text: str
     label: str
     title: str | None = None
+    adjective: bool = False
+    """A nationality adjective or plural ("Russian", "Ukrainians"): it joins its country, never names it."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,13 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
     result = []
     for (start, end), (label, title) in sorted(names.items()):
         in_title = any(a <= start < b for a, b in titles)
-        if in_title and (label != "GPE" or doc[start].lower_ in TITLE_WORDS):
+        if in_title and (label != "GPE" or doc[start - 1].lower_ == "of"):
             continue
         s, e = doc[start].idx, _end_char(doc[end - 1])
         title_text = doc.text[doc[title[0]].idx:_end_char(doc[title[1] - 1])] if title else None
+        adjective = label == "NORP" or (end - start == 1 and doc[start].tag_ in {"JJ", "NNPS"} and label == "GPE")
         result.append(ActorCandidate(id=f"C{len(result) + 1}", start=s, end=e, text=doc.text[s:e], label=label,
-                                     title=title_text))
+                                     title=title_text, adjective=adjective))
     return result
 
 
@@ -85,8 +90,17 @@ def _names_something(doc: Doc, start: int, end: int, label: str) -> bool:
 
 
 def find_places(doc: Doc) -> list[PlaceMention]:
-    """Places written in the text (GPE, LOC, FAC), for event locations."""
-    return [PlaceMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS]
+    """Places written in the text (GPE, LOC, FAC) where a place stands: the object of a
+    preposition ("over Kursk", "in the Donetsk region"), not an adjective or an actor in a clause."""
+    return [PlaceMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
+            if e.label_ in PLACE_LABELS and _placed(e.root)]
+
+
+def _placed(token: Token) -> bool:
+    """The word heads a prepositional object, directly or through a compound or a coordination."""
+    while token.dep_ in {"compound", "conj", "appos"} and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.tag_ not in {"JJ"}
 
 
 def _end_char(token: Token) -> int:
@@ -142,14 +156,14 @@ def _in_place_context(token: Token) -> bool:
     """The token is one of a coordination of places: a conjunct of a place noun or of a place
     entity, or the group modifies a place noun."""
     first = token
-    while first.dep_ == "conj" and first.head is not first:
+    while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
     group = [first, *[t for t in first.subtree if t.dep_ == "conj" and t.head in (first, *first.subtree)]]
     if first.lower_ in PLACE_NOUNS or (first.dep_ == "compound" and first.head.lower_ in PLACE_NOUNS):
         return True
     if first.dep_ == "pobj" and any(t.lower_ in PLACE_NOUNS for t in first.head.subtree if t.i > first.i):
         return True
-    return any(t.ent_type_ in {"GPE", "LOC"} for t in group if t is not token)
+    return any(t.ent_type_ in {"GPE", "LOC"} for t in group if t.i != token.i)
 
 
 def _split_title(doc: Doc, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
@@ -177,3 +191,42 @@ def _title_start(doc: Doc, start: int, name_start: int) -> int | None:
     while i < name_start and doc[i].lower_ in _JOINERS:
         i += 1
     return i if any(doc[k].lower_.strip(".") in TITLE_NOUNS for k in range(i, name_start)) else None
+
+
+@dataclass(frozen=True)
+class ActorGroup:
+    """Mentions that name one actor by the rules (surname of a full name, a country and its
+    adjective, an acronym); the model sees groups by id and may re-type, title or join them."""
+
+    id: str
+    name: str
+    type: ActorType
+    title: str | None
+    mentions: tuple[ActorCandidate, ...]
+
+    @property
+    def adjectives(self) -> frozenset[str]:
+        return frozenset(m.text for m in self.mentions if m.adjective)
+
+
+def group_candidates(candidates: list[ActorCandidate]) -> list[ActorGroup]:
+    """Group the mentions of one actor, numbered A1, A2, ... in order of first mention; each
+    group is named by its fullest name that is not a nationality adjective."""
+    groups: list[list[ActorCandidate]] = []
+    kinds: list[ActorType] = []
+    for candidate in candidates:
+        kind = rule_type(candidate.label, candidate.text)
+        for index, members in enumerate(groups):
+            if any(same_actor(candidate.text, m.text, kind, kinds[index]) for m in members):
+                members.append(candidate)
+                break
+        else:
+            groups.append([candidate])
+            kinds.append(kind)
+    result = []
+    for index, (members, kind) in enumerate(zip(groups, kinds), start=1):
+        names = [m.text for m in members if not m.adjective] or [m.text for m in members]
+        name = max(names, key=lambda n: (len(tokens(n)), len(n)))
+        title = next((m.title for m in members if m.title), None)
+        result.append(ActorGroup(id=f"A{index}", name=name, type=kind, title=title, mentions=tuple(members)))
+    return result

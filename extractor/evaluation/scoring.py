@@ -8,6 +8,8 @@ Matching rules (all spans are character offsets into the same text):
   one correct prediction; a prediction repeating an earlier one's span counts as wrong. Predictions
   nested in another prediction (a partial quote inside a
   reported statement) are not scored. Direct-only figures use direct gold and direct predictions.
+- Statements: the same with a statement's fragments taken together (PolNeAR joins the fragments
+  of one attribution too): a predicted statement is right when a fragment matches a gold fragment.
 - Speaker accuracy: over found gold quotes whose source is a name (not a bare pronoun), the
   predicted speaker shares a word of 3+ letters with the gold source.
 - Actors, two ways: ``actors`` scores every gold PER/ORG/GPE mention (pronouns and nominals such
@@ -95,7 +97,7 @@ class Ratio:
         return self.ok / self.total if self.total else 0.0
 
 
-METRICS = ("quotes_direct", "quotes_all", "actors", "actors_named", "events", "events_trigger", "event_arguments")
+METRICS = ("quotes_direct", "quotes_all", "statements", "actors", "actors_named", "events", "events_trigger", "event_arguments")
 
 
 @dataclass
@@ -191,6 +193,24 @@ def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
         counts.gold_found = len(found)
         doc.counts[f"quotes_{subset}"] = counts
         doc.speaker[subset] = speaker
+    doc.counts["statements"] = _score_statements(gold, pred)
+
+
+def _score_statements(gold: GoldDocument, pred: ArticleExtraction) -> Counts:
+    """Whole statements: a predicted statement (its fragments together) is right when one of its
+    fragments matches a fragment of a gold attribution; each gold attribution is found once."""
+    golds, text = gold.quotes or [], gold.text
+    statements: dict[str, list[tuple[int, int]]] = {}
+    for quote in pred.quotes:
+        statements.setdefault(quote.statement or quote.id, []).append(_outer(text, quote.span.start, quote.span.end))
+    counts, found = Counts(pred=len(statements), gold=len(golds)), set()
+    for spans in statements.values():
+        hits = {i for i, g in enumerate(golds) for span in spans if any(spans_match(span, f) for f in g.fragments)}
+        if hits:
+            counts.pred_ok += 1
+            found.add(min(hits - found or hits))
+    counts.gold_found = len(found)
+    return counts
 
 
 def score_actors(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> None:

@@ -16,11 +16,14 @@ from extractor.grounding.numbers import find_number
 
 @dataclass(frozen=True)
 class ChunkGrounding:
-    """Quote ids and numbered sentences of one chunk, and the whole article's text for names."""
+    """Quote, actor and event ids and numbered sentences of one chunk, and the whole article's text
+    for names."""
 
     article_text: str
     quote_ids: frozenset[str]
     sentences: Mapping[int, str]
+    actor_ids: frozenset[str] = frozenset()
+    event_ids: frozenset[str] = frozenset()
     strict: bool = False
 
     @cached_property

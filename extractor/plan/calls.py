@@ -10,8 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from extractor.candidates.actors import ActorCandidate, PlaceMention, find_actor_candidates, find_places
+from extractor.candidates.actors import ActorGroup, PlaceMention, find_actor_candidates, find_places, group_candidates
+from extractor.candidates.events import EventCandidate, find_event_candidates
 from extractor.candidates.quotes import QuoteCandidate, find_quotes
+from extractor.candidates.statements import ReportedCandidate, find_reported
 from extractor.linguistic.nlp import parse
 from extractor.linguistic.sentences import Sentence, sentences
 from extractor.plan.chunks import Chunk, plan_chunks
@@ -32,6 +34,8 @@ class PlannedCall:
     response_model: type[BaseModel]
     schema: dict[str, Any]
     chunk: Chunk
+    actor_ids: frozenset[str]
+    event_ids: frozenset[str]
 
     @property
     def step(self) -> str:
@@ -47,33 +51,49 @@ class ArticlePlan:
     sentences: list[Sentence]
     candidates: list[QuoteCandidate]
     calls: list[PlannedCall]
-    actors: list[ActorCandidate]
+    actors: list[ActorGroup]
+    events: list[EventCandidate]
     places: list[PlaceMention]
+    reported: list[ReportedCandidate]
 
 
 def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
-    """Sentences and quotations of the whole article, then one call per step and chunk; each
-    chunk is rendered with article-wide numbers so the answers merge by union."""
+    """Sentences, quotations, actor groups and event candidates of the whole article, then one call
+    per step and chunk; each chunk is rendered with article-wide ids so the answers merge by union."""
     sents = sentences(article.text)
-    candidates = find_quotes(article.text)
+    quotes = find_quotes(article.text)
     doc = parse(article.text)
+    groups = group_candidates(find_actor_candidates(doc))
+    events = find_event_candidates(doc, sents, groups)
     calls = []
-    for chunk in plan_chunks(sents, candidates, options.chunk_chars, options.chunk_overlap):
-        ids = [c.id for c in chunk.candidates]
+    for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
+        chunk_events = [e for e in events if chunk.start <= e.start < chunk.end]
+        chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
+        ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors],
+                   event_ids=[e.id for e in chunk_events])
         for step in options.steps:
             model = RESPONSE_MODELS[step]
-            calls.append(PlannedCall(render(step, article, chunk.sentences, chunk.candidates), model,
-                                     narrow_schema(model.model_json_schema(), ids, chunk.sentence_numbers), chunk))
-    return ArticlePlan(article, sents, candidates, calls, find_actor_candidates(doc), find_places(doc))
+            prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
+            calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=
+                                                                  chunk.sentence_numbers, **ids),
+                                     chunk, frozenset(ids["actor_ids"]), frozenset(ids["event_ids"])))
+    return ArticlePlan(article, sents, quotes, calls, groups, events, find_places(doc), find_reported(doc, sents))
 
 
-def narrow_schema(schema: dict[str, Any], candidate_ids: list[str], sentence_numbers: list[int]) -> dict[str, Any]:
-    """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums.
+def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numbers: list[int],
+                  actor_ids: list[str], event_ids: list[str]) -> dict[str, Any]:
+    """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, and the
+    actor and event maps get exactly the chunk's ids as keys.
 
-    Under grammar-constrained decoding the model then cannot name a quotation or sentence that
-    does not exist, and judges exactly as many quotations as were found.
+    Under grammar-constrained decoding the model then cannot name a quotation, actor, event or
+    sentence that does not exist, and judges every quotation, actor and marked word exactly once.
     """
     sentence_enum = sorted(sentence_numbers) or [1]
+    def by_id(ids: list[str], node: dict[str, Any]) -> dict[str, Any]:
+        """An id -> value object with every id present, in order (the grammar writes them all)."""
+        values = node.get("additionalProperties", {})
+        return {"type": "object", "properties": {i: dict(values) for i in ids}, "required": list(ids),
+                "additionalProperties": False}
 
     def walk(node: Any, key: str | None = None) -> Any:
         if isinstance(node, list):
@@ -81,15 +101,15 @@ def narrow_schema(schema: dict[str, Any], candidate_ids: list[str], sentence_num
         if not isinstance(node, dict):
             return node
         out = {k: walk(v, k) for k, v in node.items()}
-        props = out.get("properties")
-        if isinstance(props, dict):
-            if "s" in props:
-                props["s"] = {**props["s"], "enum": sentence_enum}
-            if "id" in props and "quote" in props:
-                props["id"] = {**props["id"], "enum": list(candidate_ids) or ["Q0"]}
+        if key in ("actors", "events") and out.get("type") == "object":
+            return by_id(actor_ids if key == "actors" else event_ids, out)
         if key == "quotes" and out.get("type") == "array":
-            out["minItems"] = out["maxItems"] = len(candidate_ids)
-        if key in ("events", "reported") and out.get("type") == "array":
+            out["items"]["properties"]["id"] = {**out["items"]["properties"]["id"], "enum": list(quote_ids) or ["Q0"]}
+            out["minItems"] = out["maxItems"] = len(quote_ids)
+        props = out.get("properties")
+        if isinstance(props, dict) and "s" in props:
+            props["s"] = {**props["s"], "enum": sentence_enum}
+        if key == "reported" and out.get("type") == "array":
             out["maxItems"] = max(1, len(sentence_enum))
         return out
 

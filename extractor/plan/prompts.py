@@ -18,9 +18,12 @@ from importlib.resources import files
 
 import jinja2
 
+from extractor.candidates.actors import ActorGroup
+from extractor.candidates.events import EventCandidate
 from extractor.candidates.quotes import QuoteCandidate
 from extractor.linguistic.sentences import Sentence
 from extractor.schemas import EVENT_TYPE_HINTS, ActorType, Article
+from extractor.schemas.response import NO_EVENT
 
 _ROLE_LINE = re.compile(r"^### (system|user|assistant)\s*$", re.M)
 
@@ -47,6 +50,7 @@ def or_list(items: list[str], serial_comma: bool = False) -> str:
 TYPE_LISTS = {
     "actor_types": [t.value for t in ActorType],
     "event_types": [f"{t.value} ({hint})" if hint else t.value for t, hint in EVENT_TYPE_HINTS.items()],
+    "no_event": NO_EVENT,
 }
 """The closed lists every template may use, rendered from the schemas' enums."""
 
@@ -69,9 +73,9 @@ def template_hash(name: str) -> str:
     return digest.hexdigest()
 
 
-def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]) -> str:
-    """The article with ``(n)`` before each sentence and ``[Qn]`` before each quotation mark."""
-    marks = {c.outer_start: f"[{c.id}]" for c in candidates}
+def number_text(text: str, sents: list[Sentence], marks: dict[int, str]) -> str:
+    """The article with ``(n)`` before each sentence and each mark (``[Q1]``, ``[E3]``) before the
+    character it points at."""
     lines: list[str] = []
     previous_paragraph = -1
     for sent in sents:
@@ -88,6 +92,12 @@ def number_text(text: str, sents: list[Sentence], candidates: list[QuoteCandidat
     return "\n".join(lines)
 
 
+def actor_line(group: ActorGroup) -> str:
+    """How a listed actor reads in a prompt: "A8 Oleksandr Prokudin (PERSON, Kherson Governor)"."""
+    details = ", ".join(x for x in (group.type.value, group.title) if x)
+    return f"{group.id} {group.name} ({details})"
+
+
 @lru_cache(maxsize=None)
 def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
     """The template split into (role, compiled section) *before* rendering, so article text can
@@ -100,12 +110,22 @@ def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
     return tuple((role, env.from_string(content)) for role, content in zip(parts[1::2], parts[2::2]))
 
 
-def render(name: str, article: Article, sents: list[Sentence],
-           candidates: list[QuoteCandidate]) -> RenderedPrompt:
-    """Render ``prompts/{name}.j2`` for one article into chat messages."""
+MARK_NOTES = {"entities": ", quotations marked [Qn]", "events": ", possible events marked [En]"}
+
+
+def render(name: str, article: Article, sents: list[Sentence], quotes: list[QuoteCandidate],
+           events: list[EventCandidate], actors: list[ActorGroup]) -> RenderedPrompt:
+    """Render ``prompts/{name}.j2`` for one chunk into chat messages: the entities step sees the
+    quotations marked, the events step the possible events; both see the listed actors."""
     filename = f"{name}.j2"
+    if name == "events":
+        marks = {e.start: f"[{e.id}]" for e in events}
+    else:
+        marks = {q.outer_start: f"[{q.id}]" for q in quotes}
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
-                  numbered_text=number_text(article.text, sents, candidates), candidates=candidates)
+                  numbered_text=number_text(article.text, sents, marks), marks_note=MARK_NOTES[name] if marks else "",
+                  actors=[actor_line(g) for g in actors],
+                  marked=[f"{e.id} {e.text} ({e.sentence})" for e in events] if name == "events" else [])
     messages = [{"role": role, "content": template.render(**values).strip()}
                 for role, template in _sections(filename)]
     return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from extractor.grounding.align import align, find_all
-from extractor.linguistic.lexicon import ORG_WORDS, TITLE_WORDS
+from extractor.linguistic.lexicon import ORG_WORDS
+from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, same_actor, tokens
 from extractor.schemas import Actor, ActorType, Span
-
-_POSSESSIVE = re.compile(r"[’']s?$")
-FUZZY_SAME = 90.0
 
 
 @dataclass
@@ -27,138 +23,12 @@ class _Cluster:
     title: str | None = None
     mentions: list[Span] = field(default_factory=list)
     adjectives: set[str] = field(default_factory=set)
+    key: str = ""
 
     def canonical(self) -> str:
         """The fullest name used, never a nationality adjective ("Russia", not "Russian")."""
         names = [n for n in self.names if n not in self.adjectives] or self.names
-        return max(names, key=lambda n: (len(_tokens(n)), len(n)))
-
-
-PRONOUNS = frozenset("he she they him her them it we i you his hers their".split())
-
-
-def clean_name(name: str) -> tuple[str, str | None]:
-    """Split a title off a person's name: "Kherson Governor Oleksandr Prokudin" -> name, "Kherson Governor".
-
-    Everything up to the last title word goes to the title when what follows looks like a
-    person's name (1-4 capitalised words, no organisation words); organisations keep their name.
-    """
-    name = " ".join(name.replace("\n", " ").split()).strip(" ,;:\"“”")
-    if not re.search(r"(?:^|[\s.])[A-Z]\.$", name):
-        name = name.rstrip(".")
-    name = _POSSESSIVE.sub("", name)
-    if name.lower().startswith("the "):
-        name = name[4:]
-    words = name.split()
-    last_title = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLE_WORDS), default=-1)
-    rest = words[last_title + 1:]
-    if last_title >= 0 and 1 <= len(rest) <= 4 and all(w[:1].isupper() for w in rest) and \
-            not any(w.lower() in ORG_WORDS for w in rest):
-        return " ".join(rest), " ".join(words[:last_title + 1])
-    return name, None
-
-
-def _tokens(name: str) -> list[str]:
-    """Lower-case words of a name without possessive endings and a leading "the"."""
-    words = re.findall(r"\w+", _POSSESSIVE_WORD.sub("", name).lower())
-    return words[1:] if len(words) > 1 and words[0] == "the" else words
-
-
-_POSSESSIVE_WORD = re.compile(r"[’']s\b")
-_DEMONYM_ENDINGS = ("ians", "ans", "ese", "ish", "ian", "an", "ns", "n", "i")
-_COUNTRY_ENDINGS = ("", "a", "e", "y", "ia", "ain", "land")
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de"})
-
-
-def same_nation(a: str, b: str) -> bool:
-    """A country and its people's adjective or plural: "Russia"/"Russian", "Ukraine"/"Ukrainians",
-    "China"/"Chinese", "Britain"/"British" (a shared stem of 4+ letters and the usual endings)."""
-    if a == b:
-        return True
-    stem = 0
-    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
-        stem += 1
-    if stem < 4:
-        return False
-    rest_a, rest_b = a[stem:], b[stem:]
-    return any(rest_a == c and rest_b.endswith(d) and len(rest_b) <= 4 or
-               rest_b == c and rest_a.endswith(d) and len(rest_a) <= 4
-               for c in _COUNTRY_ENDINGS for d in _DEMONYM_ENDINGS)
-
-
-def is_acronym_of(short: str, long_: str) -> bool:
-    """ "AP" of "Associated Press", "U.S." of "United States", "AFP" of "Agence France-Presse"."""
-    letters = short.replace(".", "")
-    if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
-        return False
-    words = [w for w in re.split(r"[\s-]+", long_) if w and w.lower() not in _ACRONYM_SKIP]
-    return len(words) >= 2 and "".join(w[0] for w in words).upper() == letters
-
-
-def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
-    """Equal (possessives and "the" aside), a person's surname form of the full name, a near
-    spelling variant of a person's name, the same words with a country for its adjective
-    ("Russia’s Defense Ministry" = "Russian Defense Ministry"), or an acronym of the other."""
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return False
-    if ta == tb:
-        return True
-    short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
-    person = ActorType.PERSON in (type_a, type_b)
-    if not person and len(ta) == len(tb) and all(same_nation(x, y) for x, y in zip(ta, tb)):
-        return True
-    if not person and (is_acronym_of(a, b) or is_acronym_of(b, a)):
-        return True
-    if person and len(short) == 1 and short[0] == long_[-1]:
-        return True
-    if person and type_a == type_b and fuzz.ratio(" ".join(ta), " ".join(tb)) >= FUZZY_SAME:
-        return True
-    if person and len(short) == 1 and len(long_) > 1 and fuzz.ratio(short[0], long_[-1]) >= FUZZY_SAME:
-        return True
-    return False
-
-
-ACTOR_HEADS = ORG_WORDS | frozenset(
-    """officials troops soldiers rebels militants insurgents authorities ministry spokesman spokeswoman
-    spokesperson leaders lawmakers prosecutors investigators""".split()
-)
-
-
-def looks_like_actor(name: str) -> bool:
-    """Whether a participant phrase names an actor ("Ukrainian officials", "Antony Blinken"), not a
-    thing or place ("Russian drones", "important town"): a person-like name or an actor head noun."""
-    words = clean_name(name)[0].split()
-    if not words:
-        return False
-    if words[-1].lower() in ACTOR_HEADS:
-        return True
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
-
-
-def rule_type(label: str, name: str) -> ActorType:
-    """The type an NER label implies: a person, a country (GPE and nationalities stand for their
-    country), or for an organisation the kind its words say (military, government, media)."""
-    if label == "PERSON":
-        return ActorType.PERSON
-    if label in {"GPE", "NORP"}:
-        return ActorType.COUNTRY
-    guessed = guess_type(name)
-    return ActorType.ORGANIZATION if guessed == ActorType.PERSON else guessed
-
-
-def guess_type(name: str) -> ActorType:
-    """A type for a name the model used as speaker or participant without listing it as an actor."""
-    low = name.lower()
-    if re.search(r"\b(military|army|forces?|air force|navy|general staff|troops|command)\b", low):
-        return ActorType.MILITARY
-    if re.search(r"\b(ministry|government|officials?|department|office|kremlin|white house|council)\b", low):
-        return ActorType.GOVERNMENT
-    if re.search(r"\b(news|press|times|post|reuters|associated press|agence|tv|radio)\b", low):
-        return ActorType.MEDIA
-    if len(name.split()) in (2, 3) and all(w[:1].isupper() for w in name.split()):
-        return ActorType.PERSON
-    return ActorType.ORGANIZATION
+        return max(names, key=lambda n: (len(tokens(n)), len(n)))
 
 
 class ActorRegistry:
@@ -168,6 +38,7 @@ class ActorRegistry:
         self.text = text
         self.clusters: list[_Cluster] = []
         self.rejected: list[str] = []
+        self._joined: dict[str, _Cluster] = {}
 
     def add(self, name: str, type_: ActorType | str | None = None, title: str | None = None,
             adjective: bool = False) -> _Cluster | None:
@@ -200,9 +71,43 @@ class ActorRegistry:
                 cluster.title = cluster.title or _clean_title(title, cleaned)
                 return cluster
         cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned),
-                           adjectives={cleaned} if adjective else set())
+                           adjectives={cleaned} if adjective else set(), key=f"#{len(self.clusters) + len(self._joined)}")
         self.clusters.append(cluster)
         return cluster
+
+    def add_group(self, names: list[str], type_: ActorType, title: str | None,
+                  adjectives: frozenset[str] = frozenset()) -> _Cluster | None:
+        """Add the names of one actor found together (an NER group): the first joins or founds a
+        cluster and the others join that cluster, whatever the name rules would say."""
+        cluster = None
+        for name in names:
+            if cluster is None:
+                cluster = self.add(name, type_, title, adjective=name in adjectives)
+                continue
+            cleaned = clean_name(name)[0]
+            if cleaned and cleaned not in cluster.names:
+                cluster.names.append(cleaned)
+                if name in adjectives:
+                    cluster.adjectives.add(cleaned)
+        return cluster
+
+    def relabel(self, cluster: _Cluster, type_: ActorType | str, title: str | None) -> None:
+        """The model's type, and its title when it gives one."""
+        cluster.type = ActorType(type_)
+        cluster.title = _clean_title(title, cluster.names[0]) or cluster.title
+
+    def join(self, keep: _Cluster, other: _Cluster) -> None:
+        """Two clusters are one actor (the model said so by id): ``other``'s names and keys move to ``keep``."""
+        if keep is other or other not in self.clusters:
+            return
+        keep.names += [n for n in other.names if n not in keep.names]
+        keep.adjectives |= other.adjectives
+        keep.title = keep.title or other.title
+        self.clusters.remove(other)
+        self._joined[other.key] = keep
+        for key, target in list(self._joined.items()):
+            if target is other:
+                self._joined[key] = keep
 
     def resolve_pronoun(self, before: int) -> str | None:
         """The person mentioned last before offset ``before`` (for "he said"); a governor the model
@@ -215,7 +120,7 @@ class ActorRegistry:
                 for span in find_all(known, self.text):
                     if best_start < span.start < before:
                         best, best_start = cluster, span.start
-        return self._id(best) if best else None
+        return self.key(best) if best else None
 
     def resolve(self, name: str | None, create: bool = True) -> str | None:
         """The actor id for a name (speaker, agent, ...), adding it when it occurs in the text."""
@@ -226,7 +131,7 @@ class ActorRegistry:
             cleaned, _ = clean_name(name)
             cluster = next((c for c in self.clusters if any(
                 same_actor(cleaned, known, c.type, c.type) for known in c.names)), None)
-        return self._id(cluster) if cluster else None
+        return self.key(cluster) if cluster else None
 
     def _ordered(self) -> list[_Cluster]:
         """Clusters in order of their first mention in the text (unmentioned ones last)."""
@@ -235,13 +140,15 @@ class ActorRegistry:
             return min(spans) if spans else len(self.text)
         return sorted(self.clusters, key=first)
 
-    def _id(self, cluster: _Cluster) -> str:
+    def key(self, cluster: _Cluster) -> str:
         """A provisional key; ``final_ids`` maps it to the published id once all names are in."""
-        return f"#{self.clusters.index(cluster)}"
+        return cluster.key
 
     def final_ids(self) -> dict[str, str]:
         """Provisional key -> output id (``A1``, ``A2``, ... in order of first mention)."""
-        return {self._id(c): f"A{i}" for i, c in enumerate(self._ordered(), start=1)}
+        ids = {self.key(c): f"A{i}" for i, c in enumerate(self._ordered(), start=1)}
+        ids.update({key: ids[self.key(cluster)] for key, cluster in self._joined.items()})
+        return ids
 
     def actors(self) -> list[Actor]:
         """Output actors, ids in order of first mention, each with all its non-overlapping mentions."""

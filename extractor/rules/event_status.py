@@ -1,5 +1,4 @@
-"""Rules on the sentence an event is cited from: is it a credit line, and is the event asserted,
-claimed by a side, unconfirmed or denied."""
+"""Whether an event is asserted, claimed by a side, unconfirmed or denied, from its sentence's wording."""
 
 from __future__ import annotations
 
@@ -7,17 +6,10 @@ import re
 
 from extractor.schemas import EventStatus
 
-_CREDIT = re.compile(r"\b(?:contributed to this report|information for this report|reporting by|editing by|"
-                     r"writing by|this report was provided|this story was provided)\b", re.I)
 _UNCONFIRMED = re.compile(r"\b(?:(?:did|does|do|could|can|has|have|had|would)\s?n[o’']t\s+(?:\w+\s+)?"
                           r"(?:confirm|verify)|unconfirmed|not\s+(?:been\s+)?(?:independently\s+)?"
                           r"(?:confirmed|verified))", re.I)
 _DENIED = re.compile(r"\b(?:denied|denies|deny|rejected the (?:claim|report)s?)\b", re.I)
-
-
-def is_credit_line(sentence: str) -> bool:
-    """A byline or credit ("Reporting by ...", "... contributed to this report") reports no event."""
-    return bool(_CREDIT.search(sentence))
 
 
 def event_status(sentence: str, claimed_by: str | None) -> EventStatus:

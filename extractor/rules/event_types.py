@@ -44,3 +44,17 @@ def check_type(model_type: EventType, sentence: str) -> EventType:
         if pattern.search(sentence):
             return kind
     return model_type
+
+
+_MODES = [("drone", r"\bdrones?\b|\bUAVs?\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
+          ("artillery", r"\bartillery\b|\bshell(?:s|ing|ed)\b|\bmortars?\b"),
+          ("aerial", r"\bair ?strikes?\b|\bwarplanes?\b|\bbomb(?:s|ing|ed|er|ers)\b|\baircraft\b"),
+          ("naval", r"\bnav(?:y|al)\b|\bwarships?\b"),
+          ("ground", r"\btroops\b|\btanks?\b|\bground (?:forces|offensive|assault)\b|\binfantry\b")]
+_MODE_PATTERNS = [(mode, re.compile(pattern, re.I)) for mode, pattern in _MODES]
+
+
+def event_mode(sentence: str) -> str | None:
+    """How an attack was carried out, from the first weapon word of its sentence (drone, missile, ...)."""
+    found = [(match.start(), mode) for mode, pattern in _MODE_PATTERNS if (match := pattern.search(sentence))]
+    return min(found)[1] if found else None

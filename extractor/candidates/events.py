@@ -1,0 +1,183 @@
+"""Event candidates from the parse: verbs and eventive nouns, each with its sentence, its
+subject and object mapped to actor groups, and the source of the reporting verb above it.
+
+Neutral speech and cognition verbs, auxiliaries and light verbs are left out: what someone says
+is a quote, and the event is the verb of what was said. "X said Y attacked Z" gives one
+candidate, "attacked", with agent Y, target Z and claimant X, so the one who reports an event is
+never taken for the one who did it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from extractor.candidates.actors import ActorGroup
+from extractor.linguistic.lexicon import COGNITION_LEMMAS, EVENT_NOUNS, LIGHT_LEMMAS, SPEECH_LEMMAS
+from extractor.linguistic.sentences import Sentence, sentence_at
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_CREDIT = re.compile(r"\b(?:contributed to this report|information for this report|reporting by|editing by|"
+                     r"writing by|this report was provided|this story was provided)\b", re.I)
+_SUBJECTS = {"nsubj", "csubj"}
+_CLAUSES = {"relcl", "advcl", "ccomp", "conj", "parataxis", "acl", "xcomp"}
+_PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+_OBJECTS = {"dobj", "obj", "attr", "dative"}
+
+
+@dataclass(frozen=True)
+class EventCandidate:
+    """A possible event: ``text`` is its trigger, ``article[start:end]``."""
+
+    id: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    clause_start: int
+    clause_end: int
+    agent: str | None = None
+    target: str | None = None
+    claimant: str | None = None
+    negated: bool = False
+    targets: tuple[str, ...] = ()
+    """All actors the event is done to (a statement about "North Korea and China" has two)."""
+    speech: bool = False
+    """A statement about other actors (a possible accusation, threat, demand): its speaker is the agent."""
+
+
+def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGroup]) -> list[EventCandidate]:
+    """Every trigger in text order, numbered E1, E2, ...; roles are actor group ids or ``None``."""
+    owner = {(m.start, m.end): g.id for g in groups for m in g.mentions}
+    found = []
+    for token in doc:
+        statement = _statement_about_others(token, owner)
+        if not _trigger(token) and statement is None:
+            continue
+        start, end = _trigger_span(token)
+        sentence = sentence_at(sents, start)
+        if sentence is None or is_credit_line(sentence.text):
+            continue
+        agent, target = _roles(token, owner) if statement is None else statement[:2]
+        targets = (target,) if statement is None and target else (statement[2] if statement else ())
+        clause_start, clause_end = _clause(token, sentence)
+        found.append(EventCandidate(
+            id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=doc.text[start:end],
+            lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, agent=agent,
+            target=target, claimant=None if statement else _claimant(token, owner),
+            negated=any(child.dep_ == "neg" for child in token.children), targets=targets,
+            speech=statement is not None))
+    return found
+
+
+def is_credit_line(sentence: str) -> bool:
+    """A byline or credit ("Reporting by ...", "... contributed to this report") reports no event."""
+    return bool(_CREDIT.search(sentence))
+
+
+def _trigger(token: Token) -> bool:
+    """A content verb that is not speech, cognition or a light verb, or an event noun."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        return token.dep_ not in {"aux", "auxpass"} and lemma not in SPEECH_LEMMAS | COGNITION_LEMMAS | LIGHT_LEMMAS
+    return token.pos_ == "NOUN" and (lemma in EVENT_NOUNS or token.lower_ in EVENT_NOUNS)
+
+
+def _clause(token: Token, sentence: Sentence) -> tuple[int, int]:
+    """The trigger's own clause (its subtree without subordinate clauses), inside its sentence:
+    "it shot down 28 of 38 Russian drones"."""
+    excluded: set[int] = set()
+    for word in token.subtree:
+        if word.i != token.i and word.dep_ in _CLAUSES:
+            excluded.update(t.i for t in word.subtree)
+    words = [t for t in token.subtree if t.i not in excluded]
+    start = max(sentence.start, min(t.idx for t in words))
+    end = min(sentence.end, max(t.idx + len(t.text) for t in words))
+    return start, end
+
+
+def _trigger_span(token: Token) -> tuple[int, int]:
+    """The trigger with its particle ("shot down", "carried out")."""
+    end = token.idx + len(token.text)
+    for child in token.children:
+        if child.dep_ == "prt" and child.i == token.i + 1:
+            end = child.idx + len(child.text)
+    return token.idx, end
+
+
+def _statement_about_others(token: Token, owner: dict[tuple[int, int], str]
+                            ) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """A speech verb whose speaker is a listed actor and whose reported clause is about other listed
+    actors ("Blinken said North Korea and China are ..."): speaker, first target, all targets."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_LEMMAS:
+        return None
+    speaker = next((_actor_in(c, owner) for c in token.children if c.dep_ in _SUBJECTS), None)
+    content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    if speaker is None or content is None:
+        return None
+    subject = next((c for c in content.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS), None)
+    if subject is None:
+        return None
+    about = []
+    for word in [subject, *[c for c in subject.subtree if c.dep_ == "conj" and c.head.i == subject.i]]:
+        group = _actor_at(word, owner)
+        if group and group != speaker and group not in about:
+            about.append(group)
+    return (speaker, about[0], tuple(about)) if about else None
+
+
+def _roles(token: Token, owner: dict[tuple[int, int], str]) -> tuple[str | None, str | None]:
+    """Agent and target from the parse: the subject (or the passive's "by" phrase; for "that",
+    "which" or "who" the noun before it) and the object (or the passive subject); for a noun, its
+    possessor or "by" phrase and its "of/on/against" phrase."""
+    agent = target = None
+    for child in token.children:
+        if child.dep_ in _SUBJECTS and child.tag_ in {"WDT", "WP"} and child.i > 0:
+            agent = agent or _actor_in(child.doc[child.i - 1], owner)
+        elif child.dep_ in _SUBJECTS:
+            agent = agent or _actor_in(child, owner)
+        elif child.dep_ in _PASSIVE_SUBJECTS or child.dep_ in _OBJECTS:
+            target = target or _actor_in(child, owner)
+        elif child.dep_ == "agent":
+            agent = agent or next((_actor_in(g, owner) for g in child.children if g.dep_ == "pobj"), None)
+        elif child.dep_ == "poss" and token.pos_ == "NOUN":
+            agent = agent or _actor_in(child, owner)
+        elif child.dep_ == "prep" and child.lower_ in {"on", "against", "of"} and token.pos_ == "NOUN":
+            target = target or next((_actor_in(g, owner) for g in child.children if g.dep_ == "pobj"), None)
+    if agent is None and token.dep_ == "relcl":
+        agent = _actor_in(token.head, owner)
+    if agent is None and token.dep_ in {"xcomp", "conj"} and token.head.pos_ == "VERB":
+        agent = next((_actor_in(c, owner) for c in token.head.children if c.dep_ in _SUBJECTS), None)
+    return agent, (target if target != agent else None)
+
+
+def _claimant(token: Token, owner: dict[tuple[int, int], str]) -> str | None:
+    """The subject of the nearest neutral speech verb above the trigger ("X said ... attacked")."""
+    head = token
+    while head.head.i != head.i:
+        head = head.head
+        if head.pos_ == "VERB" and head.lemma_.lower() in SPEECH_LEMMAS:
+            return next((_actor_in(c, owner) for c in head.children if c.dep_ in _SUBJECTS), None)
+    return None
+
+
+def _actor_at(word: Token, owner: dict[tuple[int, int], str]) -> str | None:
+    """The actor group whose mention holds this very word."""
+    return next((group for (start, end), group in owner.items()
+                 if start <= word.idx and word.idx + len(word.text) <= end), None)
+
+
+def _actor_in(phrase: Token, owner: dict[tuple[int, int], str]) -> str | None:
+    """The actor group a phrase names: the mention holding its head word, else the first mention
+    inside it ("Russian drones" -> Russia, the drones' sender)."""
+    head_start, head_end = phrase.idx, phrase.idx + len(phrase.text)
+    for (start, end), group in owner.items():
+        if start <= head_start and head_end <= end:
+            return group
+    left, right = phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge.text)
+    inside = sorted((start, group) for (start, end), group in owner.items() if left <= start and end <= right)
+    return inside[0][1] if inside else None

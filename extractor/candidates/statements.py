@@ -1,0 +1,99 @@
+"""Reported statements from the parse: a reporting verb with a clausal complement ("X said the
+attacks injured one person"), a stance verb with its object ("X criticized the plan"), or
+"according to X", with the speaker phrase, the cue and the content as exact spans. The approach
+of the Gender Gap Tracker's quote extractor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from extractor.linguistic.lexicon import REPORTING_LEMMAS, STANCE_LEMMAS
+from extractor.linguistic.sentences import Sentence, sentence_at
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_STANCE_CONTENT = {"dobj", "xcomp"}
+_PERSONAL = {"he", "she", "they", "i", "we"}
+_EDGE = " ,;:–—-“”\"'‘’"
+
+
+@dataclass(frozen=True)
+class ReportedCandidate:
+    """``content`` is what was reported; ``speaker`` the phrase that reports it (may be a pronoun)."""
+
+    sentence: int
+    cue_start: int
+    cue_end: int
+    content_start: int
+    content_end: int
+    speaker: str | None
+    speaker_start: int | None
+
+
+def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
+    """Every reporting verb with a clausal complement, and every "according to X", in text order."""
+    found = []
+    for token in doc:
+        sentence = sentence_at(sents, token.idx)
+        if sentence is None:
+            continue
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in REPORTING_LEMMAS | STANCE_LEMMAS:
+            content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if content is None and lemma in STANCE_LEMMAS:
+                content = next((c for c in token.children if c.dep_ in _STANCE_CONTENT), None)
+            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+            if content is not None and _speaker(subject):
+                found.append(_candidate(doc, sentence, token, content, subject))
+        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            reported = _according(doc, sentence, token)
+            if reported is not None:
+                found.append(reported)
+    return [f for f in found if f.content_end - f.content_start > 0]
+
+
+def _speaker(subject: Token | None) -> bool:
+    """A subject that can be a speaker: a noun phrase or a personal pronoun (not "it", "this")."""
+    return subject is not None and (subject.pos_ != "PRON" or subject.lower_ in _PERSONAL)
+
+
+def _span(doc: Doc, first: Token, last: Token, sentence: Sentence) -> tuple[int, int]:
+    """Character span from ``first`` to ``last`` inside the sentence, without edge punctuation."""
+    start, end = max(first.idx, sentence.start), min(last.idx + len(last.text), sentence.end)
+    while start < end and doc.text[start] in _EDGE:
+        start += 1
+    while end > start and doc.text[end - 1] in _EDGE + ".":
+        end -= 1
+    return start, end
+
+
+def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subject: Token) -> ReportedCandidate:
+    content_start, content_end = _span(doc, content.left_edge, content.right_edge, sentence)
+    first = content.left_edge
+    if first.lower_ == "that" and first.dep_ == "mark":
+        content_start = max(content_start, first.idx + len(first.text) + 1)
+    speaker_start, speaker_end = _span(doc, subject.left_edge, subject.right_edge, sentence)
+    return ReportedCandidate(sentence.index, verb.idx, verb.idx + len(verb.text), content_start, content_end,
+                             doc.text[speaker_start:speaker_end] or None, speaker_start)
+
+
+def _according(doc: Doc, sentence: Sentence, according: Token) -> ReportedCandidate | None:
+    """ "X happened, according to Y" / "According to Y, X happened": the rest of the sentence is the content."""
+    to = according.nbor(1)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    phrase_start, phrase_end = according.idx, source.right_edge.idx + len(source.right_edge.text)
+    before = doc.text[sentence.start:phrase_start].strip(_EDGE)
+    after = doc.text[phrase_end:sentence.end].strip(_EDGE + ".")
+    if len(before.split()) >= len(after.split()):
+        start, end = sentence.start, sentence.start + len(doc.text[sentence.start:phrase_start].rstrip(_EDGE))
+    else:
+        start = phrase_end + (len(doc.text[phrase_end:sentence.end]) - len(doc.text[phrase_end:sentence.end].lstrip(_EDGE)))
+        end = start + len(after)
+    speaker_start, speaker_end = _span(doc, source.left_edge, source.right_edge, sentence)
+    return ReportedCandidate(sentence.index, according.idx, to.idx + len(to.text), start, end,
+                             doc.text[speaker_start:speaker_end] or None, speaker_start)

@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from .output import ActorType, EventType
 
 ActorTypeName = Literal[tuple(t.value for t in ActorType)]  # type: ignore[valid-type]
-EventTypeName = Literal[tuple(t.value for t in EventType)]  # type: ignore[valid-type]
 NO_EVENT = "NONE"
 EventLabelName = Literal[(*(t.value for t in EventType), NO_EVENT)]  # type: ignore[valid-type]
 
@@ -32,8 +31,8 @@ class GroundingContext(Protocol):
     """
 
     strict: bool
-    """Also reject answers that parse but do not ground (names not in the text, numbers not in
-    their sentence), so that instructor re-asks with the reason."""
+    """Also reject answers that parse but do not ground (names not in the text), so that
+    instructor re-asks with the reason."""
     quote_ids: frozenset[str]
     actor_ids: frozenset[str]
     event_ids: frozenset[str]
@@ -41,8 +40,6 @@ class GroundingContext(Protocol):
     """The chunk's sentences by their article-wide number."""
 
     def name_in_article(self, name: str) -> bool: ...
-
-    def number_written(self, value: float, text: str) -> bool: ...
 
     def relaxed(self) -> "GroundingContext": ...
 

@@ -172,11 +172,18 @@ def test_the_casualties_are_claimed_by_zelenskyy_and_not_his_act(result: Article
     assert all(result.actor(p.actor_id).name != "Volodymyr Zelenskyy" for p in caused.participants)
 
 
-def test_blinkens_statement_is_his_act_about_north_korea_and_china(result: ArticleExtraction) -> None:
-    said = next(e for e in result.events if e.trigger.text == "said" and "biggest ongoing drivers" in e.evidence.text)
-    roles = [(p.role, result.actor(p.actor_id).name) for p in said.participants]
-    assert roles == [("agent", "Antony Blinken"), ("target", "North Korea"), ("target", "China")]
-    assert said.claimed_by is None
+def test_blinkens_statement_is_offered_as_his_act_about_north_korea_and_china(result: ArticleExtraction) -> None:
+    with Extractor(steps=("events",)) as extractor:
+        plan = extractor.plan(read_article_file(SAMPLE.article, **SAMPLE.meta))
+    names = {group.id: group.name for group in plan.actors}
+    said = next(e for e in plan.events if e.text == "said" and "biggest ongoing drivers" in
+                plan.sentences[e.sentence - 1].text)
+    assert said.speech and said.claimant is None
+    assert (names[said.agent], [names[t] for t in said.targets]) == ("Antony Blinken", ["North Korea", "China"])
+    typed = [e for e in result.events if e.trigger.start == said.start]
+    for event in typed:
+        assert [(p.role, result.actor(p.actor_id).name) for p in event.participants] == [
+            ("agent", "Antony Blinken"), ("target", "North Korea"), ("target", "China")]
 
 
 def test_actors_are_merged_and_typed(result: ArticleExtraction) -> None:

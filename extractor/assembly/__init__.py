@@ -15,7 +15,7 @@ from extractor.assembly.events import assemble_events
 from extractor.assembly.quotes import assemble_quotes
 from extractor.plan.calls import ArticlePlan
 from extractor.rules.actors import ActorRegistry
-from extractor.schemas import Actor, Article, Event, Quote
+from extractor.schemas import Actor, Event, Quote
 from extractor.schemas.response import EntitiesResponse, EventsResponse
 
 

@@ -1,5 +1,6 @@
 """Event candidates from the parse: verbs and eventive nouns, each with its sentence, its
 subject and object mapped to actor groups, and the source of the reporting verb above it.
+A negated verb ("did not attack") reports what did not happen and is no candidate.
 
 Neutral speech and cognition verbs, auxiliaries and light verbs are left out: what someone says
 is a quote, and the event is the verb of what was said. "X said Y attacked Z" gives one
@@ -43,7 +44,6 @@ class EventCandidate:
     agent: str | None = None
     target: str | None = None
     claimant: str | None = None
-    negated: bool = False
     targets: tuple[str, ...] = ()
     """All actors the event is done to (a statement about "North Korea and China" has two)."""
     speech: bool = False
@@ -56,7 +56,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
     found = []
     for token in doc:
         statement = _statement_about_others(token, owner)
-        if not _trigger(token) and statement is None:
+        if (not _trigger(token) and statement is None) or any(c.dep_ == "neg" for c in token.children):
             continue
         start, end = _trigger_span(token)
         sentence = sentence_at(sents, start)
@@ -69,7 +69,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
             id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=doc.text[start:end],
             lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, agent=agent,
             target=target, claimant=None if statement else _claimant(token, owner),
-            negated=any(child.dep_ == "neg" for child in token.children), targets=targets,
+            targets=targets,
             speech=statement is not None))
     return found
 

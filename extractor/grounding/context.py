@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from extractor.grounding.align import normalise
-from extractor.grounding.numbers import find_number
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,6 @@ class ChunkGrounding:
     def name_in_article(self, name: str) -> bool:
         """The name occurs in the article once case, quote marks, dashes and spaces are folded."""
         return normalise(name)[0] in self._folded_article
-
-    def number_written(self, value: float, text: str) -> bool:
-        """``value`` is written in ``text`` in one of the ways news text writes numbers."""
-        return find_number(value, text) is not None
 
     def relaxed(self) -> "ChunkGrounding":
         """The same references, without the grounding checks (used to salvage a last answer)."""

@@ -101,23 +101,6 @@ def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
     return False
 
 
-ACTOR_HEADS = ORG_WORDS | frozenset(
-    """officials troops soldiers rebels militants insurgents authorities ministry spokesman spokeswoman
-    spokesperson leaders lawmakers prosecutors investigators""".split()
-)
-
-
-def looks_like_actor(name: str) -> bool:
-    """Whether a participant phrase names an actor ("Ukrainian officials", "Antony Blinken"), not a
-    thing or place ("Russian drones", "important town"): a person-like name or an actor head noun."""
-    words = clean_name(name)[0].split()
-    if not words:
-        return False
-    if words[-1].lower() in ACTOR_HEADS:
-        return True
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
-
-
 def rule_type(label: str, name: str) -> ActorType:
     """The type an NER label implies: a person, a country (GPE and nationalities stand for their
     country), or for an organisation the kind its words say (military, government, media)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import threading
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,8 +69,3 @@ def load_pipeline() -> Language:
 def parse(text: str) -> Doc:
     """NER, tags and dependency parse of one text."""
     return load_pipeline()(text)
-
-
-def parse_many(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """The same for many texts, batched through ``nlp.pipe``."""
-    yield from load_pipeline().pipe(texts, batch_size=batch_size)

@@ -7,7 +7,6 @@ article (hallucinated) are refused so nothing ungrounded reaches the output.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extractor.grounding.align import align, find_all

@@ -103,14 +103,14 @@ def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]
     """Reported speech: the parse's reporting clauses first (several a sentence), then for the
     sentences they miss the attribution patterns, then the sentences the model names (with a cue
     we can locate); a content mostly covered by a direct quote is not repeated."""
-    found: list[tuple[int, str, Span, Span]] = []
+    found: list[tuple[int, str, Span, Span, bool]] = []
     covered: set[int] = set()
     for item in parsed:
         cue = Span(start=item.cue_start, end=item.cue_end, text=text[item.cue_start:item.cue_end])
         content = Span(start=item.content_start, end=item.content_end,
                        text=text[item.content_start:item.content_end], alignment="detected")
         if item.speaker and len(content.text.split()) >= MIN_REPORTED_WORDS:
-            found.append((item.speaker_start or item.cue_start, item.speaker, cue, content))
+            found.append((item.speaker_start or item.cue_start, item.speaker, cue, content, _named(item.speaker)))
             covered.add(item.sentence)
     rules: dict[int, tuple[str, Span]] = {}
     for sent in sents:
@@ -128,16 +128,22 @@ def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]
         sent = sents[number - 1]
         content = content_span(text, sent, cue)
         if content is not None:
-            found.append((sent.start, speaker, cue, content))
+            found.append((sent.start, speaker, cue, content, True))
     quotes: list[Quote] = []
-    for offset, speaker, cue, content in found:
+    for offset, speaker, cue, content, may_create in found:
         if any(_covered(content, q.span) > MIXED_COVER for q in direct):
             continue
         inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
         quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
-                            speaker=speaker_id(registry, speaker, offset), speaker_name=speaker,
+                            speaker=speaker_id(registry, speaker, offset, create=may_create), speaker_name=speaker,
                             cue=cue.text, span=content))
     return quotes
+
+
+def _named(phrase: str) -> bool:
+    """A speaker phrase that names someone ("Senator Jane Roe", "Ukraine’s military"), not a
+    description ("the opposition", "many voters"): it may found an actor of its own."""
+    return phrase[:1].isupper() and phrase.split()[0].lower() not in {"the", "a", "an", "some", "many", "most"}
 
 
 def _inherit_speakers(quotes: list[Quote]) -> None:
@@ -145,7 +151,8 @@ def _inherit_speakers(quotes: list[Quote]) -> None:
     (news style: "X said ..." then a paragraph of quotation); farther away it stays unknown."""
     last: Quote | None = None
     for quote in quotes:
-        if quote.speaker is None and last is not None and quote.span.start - last.span.end <= INHERIT_WITHIN:
+        if quote.speaker is None and quote.speaker_name is None and last is not None and \
+                quote.span.start - last.span.end <= INHERIT_WITHIN:
             quote.speaker, quote.speaker_name = last.speaker, last.speaker_name
         elif quote.speaker is not None:
             last = quote

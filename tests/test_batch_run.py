@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from extractor import resolve_endpoint
@@ -260,3 +261,34 @@ def test_a_long_run_keeps_no_per_request_objects_alive(tmp_path: Path) -> None:
         _run([archive], tmp_path / "run", url, concurrency=4, cache=False)
     gc.collect()
     assert len(response._SCHEMAS) <= 4
+
+
+def test_event_triggers_and_statement_ids_reach_the_tables(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "in.jsonl", 2)
+    with serve(stand_in_model) as (url, _):
+        _run([archive], tmp_path / "run", url)
+    tables = tmp_path / "run" / "tables"
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in archive.read_text().splitlines()}
+    events = _csv(tables / "events.csv")
+    assert events and {e["trigger_text"] for e in events} & {"shot", "shot down"}
+    for event in events:
+        assert texts[event["article_id"]][int(event["trigger_start"]):int(event["trigger_end"])] == event["trigger_text"]
+    assert all(q["statement"].startswith("S") for q in _csv(tables / "quotes.csv"))
+
+
+def test_an_unverified_linguistic_pipeline_stops_the_batch_before_any_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.linguistic import nlp
+
+    fake = tmp_path / "pipeline"
+    fake.mkdir()
+    (fake / "config.cfg").write_text("[nlp]\n")
+    monkeypatch.setattr(nlp, "pipeline_dir", lambda: fake)
+    nlp.load_pipeline.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["batch", str(_archive(tmp_path / "in.jsonl", 2)), "--out",
+                                          str(tmp_path / "run"), "--steps", "none", "--no-progress"])
+    finally:
+        nlp.load_pipeline.cache_clear()
+    assert result.exit_code == 2 and "is not the pinned one" in " ".join(result.output.split())
+    assert not (tmp_path / "run" / "run.sqlite").exists()

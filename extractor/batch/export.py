@@ -42,11 +42,12 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                ("date", pa.date32()), ("date_precision", pa.string()), ("date_expression", pa.string()),
                ("locations", pa.string()), ("claimed_by", pa.string()), ("killed", pa.int64()),
                ("injured", pa.int64()), ("quantities", pa.string()), ("evidence_start", pa.int64()),
-               ("evidence_end", pa.int64()), ("evidence_text", pa.string())],
+               ("evidence_end", pa.int64()), ("evidence_text", pa.string()), ("trigger_start", pa.int64()),
+               ("trigger_end", pa.int64()), ("trigger_text", pa.string())],
     "quotes": [("article_id", pa.string()), ("quote_id", pa.string()), ("kind", pa.string()),
                ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                ("speaker_actor_id", pa.string()), ("speaker_name", pa.string()), ("cue", pa.string()),
-               ("alignment", pa.string())],
+               ("alignment", pa.string()), ("statement", pa.string())],
     "event_participants": [("article_id", pa.string()), ("event_id", pa.string()), ("actor_id", pa.string()),
                            ("role", pa.string())],
 }
@@ -86,14 +87,16 @@ def rows(result: ArticleExtraction) -> dict[str, list[Row]]:
             injured=event.casualties.injured if event.casualties else None,
             quantities=json.dumps([q.model_dump(exclude_none=True) for q in event.quantities]) if event.quantities
             else None, evidence_start=event.evidence.start, evidence_end=event.evidence.end,
-            evidence_text=event.evidence.text))
+            evidence_text=event.evidence.text, trigger_start=event.trigger.start if event.trigger else None,
+            trigger_end=event.trigger.end if event.trigger else None,
+            trigger_text=event.trigger.text if event.trigger else None))
         out["event_participants"].extend(dict(article_id=aid, event_id=event.id, actor_id=p.actor_id, role=p.role)
                                          for p in event.participants)
     for quote in result.quotes:
         out["quotes"].append(dict(
             article_id=aid, quote_id=quote.id, kind=quote.kind.value, text=quote.text, start=quote.span.start,
             end=quote.span.end, speaker_actor_id=quote.speaker, speaker_name=quote.speaker_name, cue=quote.cue,
-            alignment=quote.span.alignment.value))
+            alignment=quote.span.alignment.value, statement=quote.statement))
     return out
 
 

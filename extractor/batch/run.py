@@ -30,6 +30,7 @@ from extractor.call.response_cache import open_cache
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
 from extractor.errors import ExtractionError, InputError
+from extractor.linguistic.nlp import load_pipeline
 from extractor.settings import DEFAULT_STEPS
 from extractor.schemas import ArticleExtraction
 
@@ -120,7 +121,9 @@ def default_concurrency(endpoint: Endpoint) -> int:
 def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **endpoint_args: Any
                    ) -> tuple[Extractor, RequestLimiter]:
     """The batch's extractor: the response cache switched on (unless disabled) and one request
-    limiter shared by every article."""
+    limiter shared by every article. The linguistic pipeline is loaded first, so a missing or
+    unverified one stops the run with its reason before any record is claimed."""
+    load_pipeline()
     endpoint = endpoint or resolve_endpoint(**endpoint_args)
     if options.cache and not endpoint.response_cache:
         path = options.cache_path or cache_dir() / "responses.sqlite"

@@ -47,6 +47,7 @@ class Extractor:
         if steps is not None:
             options = replace(options, steps=tuple(steps))
         self.options = options.for_backend(endpoint.backend)
+        self._reasks = int(self.options.max_reasks or 0)
         self.connection = Connection(endpoint, limiter)
 
     @property
@@ -96,7 +97,7 @@ class Extractor:
         answers: list[BaseModel | None] = []
         if plan.calls:
             client = self.connection.client()
-            answers = [send(client, self.endpoint, call, self._grounding(plan, call), self.options.max_reasks or 0,
+            answers = [send(client, self.endpoint, call, self._grounding(plan, call), self._reasks,
                             usage, warnings) for call in plan.calls]
         return self._finish(plan, answers, usage, warnings, started)
 
@@ -112,7 +113,7 @@ class Extractor:
         if plan.calls:
             client = await self.connection.aclient()
             answers = await asyncio.gather(*(
-                asend(client, self.endpoint, call, self._grounding(plan, call), self.options.max_reasks or 0,
+                asend(client, self.endpoint, call, self._grounding(plan, call), self._reasks,
                       usage, warnings) for call in plan.calls), return_exceptions=True)
             failed = next((a for a in answers if isinstance(a, BaseException)), None)
             if failed is not None:

@@ -35,17 +35,18 @@ class Extractor:
 
     ``endpoint`` says where requests go (default: ``resolve_endpoint(**endpoint_args)``, i.e. the
     arguments, then ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``, then the embedded model); ``options``
-    which calls an article gets; ``steps`` is a shorthand for ``options.steps`` (``()``: rules only).
+    which calls an article gets; ``steps`` is a shorthand for ``options.steps`` (``()`` or ``"none"``:
+    rules only; ``"entities,events"`` as on the command line).
     ``limiter`` bounds the async requests (a batch shares one over all its articles).
     """
 
     def __init__(self, endpoint: Endpoint | None = None, *, options: PipelineOptions | None = None,
-                 steps: tuple[str, ...] | list[str] | None = None, limiter: RequestLimiter | None = None,
+                 steps: tuple[str, ...] | list[str] | str | None = None, limiter: RequestLimiter | None = None,
                  **endpoint_args: Any):
         endpoint = endpoint or resolve_endpoint(**endpoint_args)
         options = options or PipelineOptions()
         if steps is not None:
-            options = replace(options, steps=tuple(steps))
+            options = replace(options, steps=steps)
         self.options = options.for_backend(endpoint.backend)
         self._reasks = int(self.options.max_reasks or 0)
         self.connection = Connection(endpoint, limiter)

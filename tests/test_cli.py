@@ -47,7 +47,10 @@ def test_rules_only_needs_no_model(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(SAMPLE.article), "--steps", "none", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert data["provenance"]["usage"]["calls"] == 0 and data["events"] == []
+    assert data["provenance"]["usage"]["calls"] == 0
+    shot_down = data["events"][0]
+    assert (shot_down["type"], shot_down["trigger"]["text"]) == ("ASSAULT", "shot down")
+    assert data["events"][0]["trigger"] == {"start": 35, "end": 44, "text": "shot down", "alignment": "detected"}
     zelenskyy = next(q for q in data["quotes"] if q["kind"] == "direct" and q["text"].startswith("The Russians"))
     speaker = next(a for a in data["actors"] if a["id"] == zelenskyy["speaker"])
     assert speaker["name"] == "Volodymyr Zelenskyy"

@@ -38,7 +38,7 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
     actor_of = _actors(plan, entities, registry)
     quotes = assemble_quotes(article.text, plan.sentences, plan.candidates, plan.reported, entities, registry, warnings)
     built_events = assemble_events(article, plan.sentences, events, plan.events, plan.places, actor_of,
-                                   registry, quotes) if events else []
+                                   registry, quotes, warnings)
     if registry.rejected:
         warnings.append(f"dropped {len(registry.rejected)} actor name(s) not found in the article: "
                         + ", ".join(repr(n) for n in registry.rejected))

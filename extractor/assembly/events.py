@@ -11,7 +11,7 @@ from extractor.rules.actors import ActorRegistry
 from extractor.rules.attribution import attribute_sentence
 from extractor.rules.dates import find_time_expressions, resolve
 from extractor.rules.event_status import event_status
-from extractor.rules.event_types import check_type, event_mode
+from extractor.rules.event_types import event_mode
 from extractor.rules.quantities import casualty_kind, harvest_numbers
 from extractor.schemas import (Article, Casualties, Event, EventDate, EventType, Participant, Quantity, Quote,
                                QuoteKind, Span)
@@ -21,18 +21,23 @@ SUMMARY_CHARS = 80
 MAX_LOCATIONS = 3
 
 
-def assemble_events(article: Article, sents: list[Sentence], response: EventsResponse,
+def assemble_events(article: Article, sents: list[Sentence], response: EventsResponse | None,
                     candidates: list[EventCandidate], places: list[PlaceMention], actor_of: dict[str, str],
-                    registry: ActorRegistry, quotes: list[Quote]) -> list[Event]:
+                    registry: ActorRegistry, quotes: list[Quote], warnings: list[str]) -> list[Event]:
     """One event per marked word the model typed (NONE drops it), in text order; agent and targets
     come from the parse, mapped through ``actor_of`` (listed actor id -> registry key). The one who
-    reports an event is never its agent; a statement about other actors has its speaker as agent."""
+    reports an event is never its agent; a statement about other actors has its speaker as agent.
+    Without a model answer (``response`` is ``None``) each trigger takes its likeliest type, and
+    statements about others, which need a judgement, are left out."""
     events: list[Event] = []
+    retyped = 0
     for candidate in candidates:
-        label = response.events.get(candidate.id)
+        label = _label(response, candidate)
         sent = sentence_by_number(sents, candidate.sentence)
         if label is None or label == NO_EVENT or sent is None:
             continue
+        if label not in candidate.types:
+            label, retyped = candidate.types[0], retyped + 1
         if candidate.speech:
             claimed_by, agent = None, actor_of.get(candidate.agent or "")
         else:
@@ -42,7 +47,16 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
         targets = [t for t in dict.fromkeys(actor_of.get(t) for t in candidate.targets) if t and t != agent]
         events.append(_event(f"E{len(events) + 1}", article, sent, candidate, EventType(label), agent, targets,
                              claimed_by, places))
+    if retyped:
+        warnings.append(f"{retyped} event type(s) the trigger cannot report replaced by the trigger's own")
     return events
+
+
+def _label(response: EventsResponse | None, candidate: EventCandidate) -> str | None:
+    """The model's type for a candidate, or without a model the trigger's likeliest type."""
+    if response is not None:
+        return response.events.get(candidate.id)
+    return None if candidate.speech else candidate.types[0]
 
 
 def _claimant(text: str, sent: Sentence, candidate: EventCandidate, actor_of: dict[str, str],
@@ -63,14 +77,14 @@ def _claimant(text: str, sent: Sentence, candidate: EventCandidate, actor_of: di
 
 def _event(event_id: str, article: Article, sent: Sentence, candidate: EventCandidate, labelled: EventType,
            agent: str | None, targets: list[str], claimed_by: str | None, places: list[PlaceMention]) -> Event:
-    """One grounded event; the model's type is checked against the trigger's words."""
+    """One grounded event, anchored at its trigger and its sentence."""
     text = article.text
     quantities, casualties = _quantities(text, sent, candidate)
     participants = [Participant(actor_id=agent, role="agent")] if agent else []
     participants += [Participant(actor_id=t, role="target") for t in targets]
     summary = _trim(text[candidate.clause_start:candidate.clause_end], SUMMARY_CHARS)
     return Event(
-        id=event_id, type=check_type(labelled, candidate.text), mode=event_mode(sent.text), summary=summary,
+        id=event_id, type=labelled, mode=event_mode(sent.text), summary=summary,
         evidence=Span(start=sent.start, end=sent.end, text=sent.text, alignment="detected"),
         trigger=Span(start=candidate.start, end=candidate.end, text=candidate.text, alignment="detected"),
         date=_date(article, sent), locations=_locations(sent, places), participants=participants,

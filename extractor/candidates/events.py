@@ -2,8 +2,9 @@
 subject and object mapped to actor groups, and the source of the reporting verb above it.
 A negated verb ("did not attack") reports what did not happen and is no candidate.
 
-Neutral speech and cognition verbs, auxiliaries and light verbs are left out: what someone says
-is a quote, and the event is the verb of what was said. "X said Y attacked Z" gives one
+A trigger is a verb or noun of the trigger lexicon (the PLOVER categories' usual words), and it
+carries the types it can report. Neutral speech is left out: what someone says is a quote, and
+the event is the verb of what was said. "X said Y attacked Z" gives one
 candidate, "attacked", with agent Y, target Z and claimant X, so the one who reports an event is
 never taken for the one who did it.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extractor.candidates.actors import ActorGroup
-from extractor.linguistic.lexicon import COGNITION_LEMMAS, EVENT_NOUNS, LIGHT_LEMMAS, SPEECH_LEMMAS
+from extractor.linguistic.lexicon import EVENT_TRIGGERS, SPEECH_LEMMAS, STATEMENT_TYPES, VERB_ONLY_TRIGGERS
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class EventCandidate:
     """All actors the event is done to (a statement about "North Korea and China" has two)."""
     speech: bool = False
     """A statement about other actors (a possible accusation, threat, demand): its speaker is the agent."""
+    types: tuple[str, ...] = ()
+    """The event types the trigger can report, the likeliest first; the model picks one or none."""
 
 
 def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGroup]) -> list[EventCandidate]:
@@ -56,7 +59,8 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
     found = []
     for token in doc:
         statement = _statement_about_others(token, owner)
-        if (not _trigger(token) and statement is None) or any(c.dep_ == "neg" for c in token.children):
+        types = STATEMENT_TYPES if statement is not None else trigger_types(token)
+        if not types or any(c.dep_ == "neg" for c in token.children):
             continue
         start, end = _trigger_span(token)
         sentence = sentence_at(sents, start)
@@ -69,8 +73,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
             id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=doc.text[start:end],
             lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, agent=agent,
             target=target, claimant=None if statement else _claimant(token, owner),
-            targets=targets,
-            speech=statement is not None))
+            targets=targets, speech=statement is not None, types=types))
     return found
 
 
@@ -79,12 +82,16 @@ def is_credit_line(sentence: str) -> bool:
     return bool(_CREDIT.search(sentence))
 
 
-def _trigger(token: Token) -> bool:
-    """A content verb that is not speech, cognition or a light verb, or an event noun."""
-    lemma = token.lemma_.lower()
-    if token.pos_ == "VERB":
-        return token.dep_ not in {"aux", "auxpass"} and lemma not in SPEECH_LEMMAS | COGNITION_LEMMAS | LIGHT_LEMMAS
-    return token.pos_ == "NOUN" and (lemma in EVENT_NOUNS or token.lower_ in EVENT_NOUNS)
+def trigger_types(token: Token) -> tuple[str, ...]:
+    """The event types a word can report: a verb (not an auxiliary) or an event noun listed in
+    the trigger lexicon by its lemma or its own form ("talks"); speech is a quote, not an event."""
+    if token.pos_ == "VERB" and token.dep_ not in {"aux", "auxpass"}:
+        return EVENT_TRIGGERS.get(token.lemma_.lower(), ())
+    if token.pos_ == "NOUN":
+        lemma = token.lemma_.lower()
+        word = lemma if lemma in EVENT_TRIGGERS else token.lower_
+        return () if word in VERB_ONLY_TRIGGERS else EVENT_TRIGGERS.get(word, ())
+    return ()
 
 
 def _clause(token: Token, sentence: Sentence) -> tuple[int, int]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
+FUNCTION_WORDS = frozenset(STOP_WORDS)
+"""spaCy's English stop words: words that never name an actor on their own."""
+
 TITLE_NOUNS = frozenset(
     """president minister secretary governor mayor senator sen representative rep general gen commander
     chief spokesman spokeswoman spokesperson ambassador chancellor king queen prince sheikh pope
     lieutenant colonel col major maj captain capt sergeant admiral judge justice attorney leader
-    director head chairman chairwoman speaker premier envoy prosecutor commissioner""".split()
+    director head chairman chairwoman speaker premier envoy prosecutor commissioner agent
+    detective inspector officer""".split()
 )
 """Words that make a phrase before a name a title ("Kherson Governor", "Secretary of State")."""
 
@@ -38,28 +44,48 @@ SPEECH_LEMMAS = frozenset(
 """Neutral speech verbs: what they report is a statement (a quote), not an event of their own.
 Stance verbs (accuse, deny, threaten, urge, praise, ...) are events and are not listed."""
 
-COGNITION_LEMMAS = frozenset(
-    """think believe know expect hope want fear feel consider understand assume suspect doubt wonder
-    seem appear remember forget learn realize realise""".split()
-)
+_TRIGGERS = {
+    "ASSAULT": """attack assault strike airstrike bomb bombing bombard bombardment shell shelling shoot shooting
+        gunfire fire kill killing murder assassinate assassination massacre slaughter execute execution
+        injure injury wound maim die death casualty explode explosion blast detonate detonation destroy
+        destruction damage ambush raid invade invasion offensive fight fighting clash battle combat capture
+        intercept interception stab stabbing behead torture abduct abduction kidnap kidnapping hijack
+        hijacking siege hit shoot-down incursion""",
+    "COERCE": """arrest detain detention imprison imprisonment jail charge indict indictment convict conviction
+        sentence prosecute prosecution deport deportation expel expulsion ban censor confiscate seize seizure
+        blockade curfew crackdown evict raid capture execute execution torture abduct abduction kidnap
+        kidnapping""",
+    "MOBILIZE": "deploy deployment mobilize mobilise mobilization mobilisation reinforce reinforcement",
+    "THREATEN": "threaten threat ultimatum warn warning",
+    "SANCTION": "sanction embargo boycott tariff",
+    "PROTEST": "protest demonstrate demonstration rally march riot strike sit-in",
+    "REJECT": "reject rejection refuse refusal veto deny dismiss",
+    "ACCUSE": "accuse accusation blame condemn condemnation criticize criticise criticism denounce charge",
+    "REQUEST": "request demand urge appeal call plea",
+    "RETREAT": "withdraw withdrawal retreat evacuate evacuation",
+    "AID": "aid donate donation supply deliver delivery treat treatment rescue",
+    "COOPERATE": "cooperate cooperation collaborate collaboration ally alliance partnership",
+    "CONCEDE": """concede concession ceasefire cease-fire truce apologize apologise apology compromise surrender
+        release pardon amnesty""",
+    "SUPPORT": "support endorse endorsement praise welcome",
+    "CONSULT": "meet meeting talk talks visit summit negotiate negotiation consult consultation host call",
+    "AGREE": "agree agreement deal treaty accord sign pact ratify",
+}
+"""The PLOVER categories' usual English triggers (verb lemmas and event nouns), from the PLOVER
+codebook's definitions; a word listed under several types keeps the order of this table."""
 
-LIGHT_LEMMAS = frozenset(
-    """be have do get make go come take give use include continue begin start become remain try need
-    let keep put set show see look find mean involve allow help carry""".split()
-)
-"""Verbs too general to name an event on their own."""
+EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {}
+for _type, _words in _TRIGGERS.items():
+    for _word in _words.split():
+        EVENT_TRIGGERS.setdefault(_word, ())
+        EVENT_TRIGGERS[_word] += (_type,)
+"""Trigger lemma -> the event types it can report, the likeliest first ("strike": ASSAULT, PROTEST)."""
 
-EVENT_NOUNS = frozenset(
-    """attack attacks strike strikes airstrike airstrikes shelling bombing bombings explosion blast
-    offensive raid raids assault invasion fighting clash clashes battle ambush shooting killing
-    massacre siege capture seizure arrest arrests detention kidnapping abduction execution
-    deployment mobilization mobilisation withdrawal retreat evacuation ceasefire truce talks meeting
-    summit visit call negotiation negotiations agreement deal treaty accord sanctions sanction embargo
-    boycott protest protests demonstration demonstrations rally march strike aid donation support
-    threat threats ultimatum accusation accusations condemnation demand request appeal election
-    coup riot riots crackdown ban war incursion intercept intercepts interception""".split()
-)
-"""Nouns that name an event ("the attack", "talks", "sanctions")."""
+VERB_ONLY_TRIGGERS = frozenset("sign fire hit host treat ally supply bomb call".split())
+"""Triggers that name an event as verbs only: "a sign", "the fire", "a bomb" are things."""
+
+STATEMENT_TYPES = ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT")
+"""What a statement about other actors can be ("X said Y is arming Z" is an accusation)."""
 
 REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(
     """accuse blame deny warn urge insist promise vow pledge predict allege charge complain concede

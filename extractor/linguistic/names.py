@@ -16,6 +16,10 @@ from extractor.schemas import ActorType
 _POSSESSIVE = re.compile(r"[’']s?$")
 FUZZY_SAME = 90.0
 
+_TITLE_JOINERS = frozenset({"of", "the"})
+"""Title words that never end a title: a name after "of" is an organisation's complement
+("General Directorate of Security"), not a person's name."""
+
 PRONOUNS = frozenset("he she they him her them it we i you his hers their".split())
 
 
@@ -32,7 +36,8 @@ def clean_name(name: str) -> tuple[str, str | None]:
     if name.lower().startswith("the "):
         name = name[4:]
     words = name.split()
-    last_title = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLE_WORDS), default=-1)
+    last_title = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLE_WORDS
+                      and w.lower() not in _TITLE_JOINERS), default=-1)
     rest = words[last_title + 1:]
     if last_title >= 0 and 1 <= len(rest) <= 4 and all(w[:1].isupper() for w in rest) and \
             not any(w.lower() in ORG_WORDS for w in rest):

@@ -20,7 +20,7 @@ from extractor.plan.chunks import Chunk, plan_chunks
 from extractor.plan.options import PipelineOptions
 from extractor.plan.prompts import RenderedPrompt, render
 from extractor.schemas import Article
-from extractor.schemas.response import EntitiesResponse, EventsResponse
+from extractor.schemas.response import NO_EVENT, EntitiesResponse, EventsResponse
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {"entities": EntitiesResponse, "events": EventsResponse}
 """The response model of each step (``extractor.settings.STEPS``)."""
@@ -71,29 +71,36 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
         chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
         ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors],
                    event_ids=[e.id for e in chunk_events])
+        types = {e.id: e.types for e in chunk_events}
         for step in options.steps:
             model = RESPONSE_MODELS[step]
             prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
             calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=
-                                                                  chunk.sentence_numbers, **ids),
+                                                                  chunk.sentence_numbers, event_types=types, **ids),
                                      chunk, frozenset(ids["actor_ids"]), frozenset(ids["event_ids"])))
     return ArticlePlan(article, sents, quotes, calls, groups, events, find_places(doc), find_reported(doc, sents))
 
 
 def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numbers: list[int],
-                  actor_ids: list[str], event_ids: list[str]) -> dict[str, Any]:
-    """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, and the
-    actor and event maps get exactly the chunk's ids as keys.
+                  actor_ids: list[str], event_ids: list[str],
+                  event_types: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, the
+    actor and event maps get exactly the chunk's ids as keys, and each marked word may only take
+    the types its trigger can report (``event_types``) or NONE.
 
     Under grammar-constrained decoding the model then cannot name a quotation, actor, event or
-    sentence that does not exist, and judges every quotation, actor and marked word exactly once.
+    sentence that does not exist, judges every quotation, actor and marked word exactly once, and
+    cannot call a word an event it cannot report.
     """
     sentence_enum = sorted(sentence_numbers) or [1]
+    allowed = event_types or {}
+
     def by_id(ids: list[str], node: dict[str, Any]) -> dict[str, Any]:
         """An id -> value object with every id present, in order (the grammar writes them all)."""
         values = node.get("additionalProperties", {})
-        return {"type": "object", "properties": {i: dict(values) for i in ids}, "required": list(ids),
-                "additionalProperties": False}
+        properties = {i: {**values, "enum": [*allowed[i], NO_EVENT]} if i in allowed and "enum" in values
+                      else dict(values) for i in ids}
+        return {"type": "object", "properties": properties, "required": list(ids), "additionalProperties": False}
 
     def walk(node: Any, key: str | None = None) -> Any:
         if isinstance(node, list):

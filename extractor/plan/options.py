@@ -22,14 +22,14 @@ class PipelineOptions:
     model is re-asked twice, also for answers that parse but do not ground; the small embedded
     model once, for unparseable answers only (its grounding errors are dropped item by item)."""
 
-    steps: tuple[str, ...] = DEFAULT_STEPS
+    steps: tuple[str, ...] | str = DEFAULT_STEPS
     chunk_chars: int = CHUNK_CHARS
     chunk_overlap: int = CHUNK_OVERLAP_SENTENCES
     max_reasks: int | None = None
     reask_ungrounded: bool | None = None
 
     def __post_init__(self) -> None:
-        steps = tuple(self.steps)
+        steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)
         unknown = set(steps) - set(STEPS)
         if unknown:
             raise ConfigError(f"unknown steps {sorted(unknown)}; choose from {list(STEPS)}")

@@ -98,6 +98,11 @@ def actor_line(group: ActorGroup) -> str:
     return f"{group.id} {group.name} ({details})"
 
 
+def marked_line(event: EventCandidate) -> str:
+    """How a marked word reads in a prompt: "E3 attacked (4): ASSAULT" / "E5 strike (2): ASSAULT or PROTEST"."""
+    return f"{event.id} {event.text} ({event.sentence}): {or_list(list(event.types))}"
+
+
 @lru_cache(maxsize=None)
 def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
     """The template split into (role, compiled section) *before* rendering, so article text can
@@ -125,7 +130,7 @@ def render(name: str, article: Article, sents: list[Sentence], quotes: list[Quot
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
                   numbered_text=number_text(article.text, sents, marks), marks_note=MARK_NOTES[name] if marks else "",
                   actors=[actor_line(g) for g in actors],
-                  marked=[f"{e.id} {e.text} ({e.sentence})" for e in events] if name == "events" else [])
+                  marked=[marked_line(e) for e in events] if name == "events" else [])
     messages = [{"role": role, "content": template.render(**values).strip()}
                 for role, template in _sections(filename)]
     return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

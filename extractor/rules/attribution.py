@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.linguistic.lexicon import FUNCTION_WORDS
 from extractor.linguistic.sentences import Sentence
 
 SPEECH_VERBS = (
@@ -61,20 +62,39 @@ def _result(match: re.Match[str], base: int) -> Attribution:
     return Attribution(match.group("s").strip(), match.group("v"), base + match.start("v"), base + match.end("v"))
 
 
+_SPEAKER_FUNCTION_WORDS = frozenset({"the", "a", "an", "another", "one", "two", "three", "several", "some", "many",
+                                     "both", "former", "top", "first", "last", "other", "of", "de", "for", "and"})
+"""Stop words a speaker phrase may hold ("one of the organisers", "former President X")."""
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+def _speaker(match: re.Match[str] | None) -> bool:
+    """The match's subject can be a speaker: a pronoun, or a phrase holding no function word
+    beyond determiners and name joiners ("He is not", "However", "On being" are clause openings
+    the patterns catch, not speakers); an acronym ("US") is a name, not a stop word."""
+    if match is None:
+        return False
+    words = match.group("s").split()
+    if len(words) == 1 and words[0].lower() in _SUBJECT_PRONOUNS:
+        return True
+    return not any(w.lower().strip(".,") in FUNCTION_WORDS and w.lower().strip(".,") not in _SPEAKER_FUNCTION_WORDS
+                   and not (len(w) > 1 and w.isupper()) for w in words)
+
+
 def attribute_quote(text: str, outer_start: int, outer_end: int, sentence: Sentence | None,
                     paragraph_end: int) -> Attribution | None:
     """The speaker of a quotation: ``“...,” X said`` / ``said X``, ``X said: “...”``, ``X said ... “...”``."""
     after = text[outer_end:min(paragraph_end, outer_end + 160)]
     for pattern in _AFTER_QUOTE:
-        if match := pattern.match(after):
+        if _speaker(match := pattern.match(after)):
             return _result(match, outer_end)
     start = sentence.start if sentence else max(0, outer_start - 300)
     before = text[start:outer_start]
-    if match := _BEFORE_COLON.search(before):
+    if _speaker(match := _BEFORE_COLON.search(before)):
         return _result(match, start)
     lead = _LEAD_IN.match(before)
     offset = lead.end() if lead else 0
-    if match := _SENTENCE_SUBJECT.match(before[offset:]):
+    if _speaker(match := _SENTENCE_SUBJECT.match(before[offset:])):
         return _result(match, start + offset)
     return None
 
@@ -84,12 +104,12 @@ def attribute_sentence(text: str, sentence: Sentence) -> Attribution | None:
     body = text[sentence.start:sentence.end]
     lead = _LEAD_IN.match(body)
     offset = lead.end() if lead else 0
-    if match := _SENTENCE_SUBJECT.match(body[offset:]):
+    if _speaker(match := _SENTENCE_SUBJECT.match(body[offset:])):
         return _result(match, sentence.start + offset)
     for pattern in (_TRAILING, _TRAILING_INVERTED, _CLAUSE_SUBJECT):
-        if match := pattern.search(body):
+        if _speaker(match := pattern.search(body)):
             return _result(match, sentence.start)
-    if match := _ACCORDING.search(body):
+    if _speaker(match := _ACCORDING.search(body)):
         return Attribution(match.group("s").strip(), "according to", sentence.start + match.start(),
                            sentence.start + match.start() + len("according to"))
     return None

@@ -165,7 +165,7 @@ def test_sample_article_in_a_batch_replays_the_recorded_model_answers(tmp_path: 
     actor_id = next(a["id"] for a in result["actors"] if a["name"] == "Volodymyr Zelenskyy")
     quote = next(q for q in result["quotes"] if q["speaker"] == actor_id and q["kind"] == "direct")
     assert (quote["span"]["start"], quote["span"]["end"]) == (1274, 1527)
-    assert result["provenance"]["usage"] == {"prompt_tokens": 3065, "completion_tokens": 638, "calls": 2}
+    assert result["provenance"]["usage"] == {"prompt_tokens": 2371, "completion_tokens": 360, "calls": 2}
 
 
 def cassette_model():

@@ -166,7 +166,7 @@ def test_the_drones_are_russias_and_ukraines_military_claims_it(result: ArticleE
 
 
 def test_the_casualties_are_claimed_by_zelenskyy_and_not_his_act(result: ArticleExtraction) -> None:
-    caused = next(e for e in result.events if "38,000" in e.evidence.text and e.trigger.text == "caused")
+    caused = next(e for e in result.events if "38,000" in e.evidence.text and e.trigger.text == "casualties")
     assert result.actor(caused.claimed_by).name == "Volodymyr Zelenskyy"
     assert caused.status == EventStatus.CLAIMED
     assert all(result.actor(p.actor_id).name != "Volodymyr Zelenskyy" for p in caused.participants)
@@ -180,10 +180,12 @@ def test_blinkens_statement_is_offered_as_his_act_about_north_korea_and_china(re
                 plan.sentences[e.sentence - 1].text)
     assert said.speech and said.claimant is None
     assert (names[said.agent], [names[t] for t in said.targets]) == ("Antony Blinken", ["North Korea", "China"])
-    typed = [e for e in result.events if e.trigger.start == said.start]
-    for event in typed:
-        assert [(p.role, result.actor(p.actor_id).name) for p in event.participants] == [
-            ("agent", "Antony Blinken"), ("target", "North Korea"), ("target", "China")]
+    (event,) = [e for e in result.events if e.trigger.start == said.start]
+    assert event.type.value == "ACCUSE"
+    assert [(p.role, result.actor(p.actor_id).name) for p in event.participants] == [
+        ("agent", "Antony Blinken"), ("target", "North Korea"), ("target", "China")]
+    sentence = plan.sentences[said.sentence - 1]
+    assert [e.type.value for e in result.events if sentence.start <= e.trigger.start < sentence.end] == ["ACCUSE"]
 
 
 def test_actors_are_merged_and_typed(result: ArticleExtraction) -> None:

@@ -29,26 +29,36 @@ def _openai_kwargs(endpoint: Endpoint) -> dict[str, Any]:
                 timeout=httpx.Timeout(endpoint.timeout_s, connect=10.0))
 
 
-def trimmed_system_message(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages with the system message's trailing newline removed.
+_INSTRUCTOR_SCHEMA_NOTE = "As a genius expert, your task is"
+"""How the schema copy that instructor's JSON mode appends to the system message begins."""
 
-    instructor's JSON mode appends its schema instruction ending in a newline. Every figure this
-    project measured (and every recorded cassette) was made with that newline absent, so requests
-    keep that exact form; our own rendered messages never end in whitespace.
+
+def own_system_message(messages: list[dict[str, Any]], grammar: bool) -> list[dict[str, Any]]:
+    """The system message as the template rendered it, where the server holds the schema.
+
+    instructor's JSON mode appends an indented copy of the whole response schema to the system
+    message: about a third of a short article's prompt. Where the server enforces the (narrower)
+    schema as a grammar (``grammar``: the embedded server), the copy only costs prompt tokens,
+    so it is cut; elsewhere it is the model's only guide and stays, without its trailing newline.
     """
     if not messages or messages[0].get("role") != "system" or not isinstance(messages[0].get("content"), str):
         return messages
     first = messages[0]
-    content = first["content"][:-1] if first["content"].endswith("\n") else first["content"]
+    content = first["content"]
+    if grammar and _INSTRUCTOR_SCHEMA_NOTE in content:
+        content = content[:content.index(_INSTRUCTOR_SCHEMA_NOTE)].rstrip()
+    elif content.endswith("\n"):
+        content = content[:-1]
     return [{**first, "content": content}, *messages[1:]]
 
 
-def _sent_trimmed(create: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap the openai client's ``create`` so what instructor finally sends is trimmed (sync or async)."""
+def _sent_as_rendered(create: Callable[..., Any], grammar: bool) -> Callable[..., Any]:
+    """Wrap the openai client's ``create`` so what instructor finally sends keeps our system
+    message (sync or async)."""
     @functools.wraps(create)
     def send(*args: Any, **kwargs: Any) -> Any:
         if "messages" in kwargs:
-            kwargs["messages"] = trimmed_system_message(kwargs["messages"])
+            kwargs["messages"] = own_system_message(kwargs["messages"], grammar)
         return create(*args, **kwargs)
 
     return send
@@ -60,7 +70,8 @@ def make_client(endpoint: Endpoint) -> instructor.Instructor:
     if endpoint.response_cache:
         transport = CachingTransport(open_cache(endpoint.response_cache), transport)
     raw = openai.OpenAI(http_client=httpx.Client(transport=transport), **_openai_kwargs(endpoint))
-    raw.chat.completions.create = _sent_trimmed(raw.chat.completions.create)  # type: ignore[method-assign]
+    raw.chat.completions.create = _sent_as_rendered(  # type: ignore[method-assign]
+        raw.chat.completions.create, grammar=endpoint.backend == "local" and endpoint.mode == "json")
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)
 
 
@@ -71,7 +82,8 @@ def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None)
     if endpoint.response_cache:
         transport = AsyncCachingTransport(open_cache(endpoint.response_cache), transport)
     raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=transport), **_openai_kwargs(endpoint))
-    raw.chat.completions.create = _sent_trimmed(raw.chat.completions.create)  # type: ignore[method-assign]
+    raw.chat.completions.create = _sent_as_rendered(  # type: ignore[method-assign]
+        raw.chat.completions.create, grammar=endpoint.backend == "local" and endpoint.mode == "json")
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)
 
 

@@ -208,6 +208,12 @@ class ActorGroup:
     def adjectives(self) -> frozenset[str]:
         return frozenset(m.text for m in self.mentions if m.adjective)
 
+    @property
+    def uncertain(self) -> bool:
+        """The rules cannot tell what kind of actor this is: an organisation whose name holds no
+        military, government or media word. A person and a country are what NER says they are."""
+        return self.type in (ActorType.ORGANIZATION, ActorType.OTHER)
+
 
 def group_candidates(candidates: list[ActorCandidate]) -> list[ActorGroup]:
     """Group the mentions of one actor, numbered A1, A2, ... in order of first mention; each

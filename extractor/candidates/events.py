@@ -1,6 +1,7 @@
 """Event candidates from the parse: verbs and eventive nouns, each with its sentence, its
 subject and object mapped to actor groups, and the source of the reporting verb above it.
-A negated verb ("did not attack") reports what did not happen and is no candidate.
+A negated verb ("did not attack") reports what did not happen and is no candidate, nor is a
+hypothetical one ("could attack", "plans to attack", "potential talks").
 
 A trigger is a verb or noun of the trigger lexicon (the PLOVER categories' usual words), and it
 carries the types it can report. Neutral speech is left out: what someone says is a quote, and
@@ -60,7 +61,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
     for token in doc:
         statement = _statement_about_others(token, owner)
         types = STATEMENT_TYPES if statement is not None else trigger_types(token)
-        if not types or any(c.dep_ == "neg" for c in token.children):
+        if not types or any(c.dep_ == "neg" for c in token.children) or hypothetical(token):
             continue
         start, end = _trigger_span(token)
         sentence = sentence_at(sents, start)
@@ -84,14 +85,40 @@ def is_credit_line(sentence: str) -> bool:
 
 def trigger_types(token: Token) -> tuple[str, ...]:
     """The event types a word can report: a verb (not an auxiliary) or an event noun listed in
-    the trigger lexicon by its lemma or its own form ("talks"); speech is a quote, not an event."""
+    the trigger lexicon by its lemma or its own form ("talks"); speech is a quote, not an event,
+    and a noun that only modifies another ("rescue teams", "attack helicopter") names none."""
     if token.pos_ == "VERB" and token.dep_ not in {"aux", "auxpass"}:
         return EVENT_TRIGGERS.get(token.lemma_.lower(), ())
-    if token.pos_ == "NOUN":
+    if token.pos_ == "NOUN" and token.dep_ != "compound":
         lemma = token.lemma_.lower()
         word = lemma if lemma in EVENT_TRIGGERS else token.lower_
         return () if word in VERB_ONLY_TRIGGERS else EVENT_TRIGGERS.get(word, ())
     return ()
+
+
+_HYPOTHETICAL_MODIFIERS = frozenset("potential possible future planned proposed prospective likely".split())
+_INTENT_LEMMAS = frozenset("plan want seek hope intend aim prepare try threaten vow promise".split())
+
+
+def hypothetical(token: Token) -> bool:
+    """The word names an event that has not happened: under a modal ("could attack", "will
+    meet"), intended ("plans to attack"), or qualified as potential ("potential future talks")."""
+    if token.pos_ == "NOUN":
+        return any(c.dep_ == "amod" and c.lower_ in _HYPOTHETICAL_MODIFIERS for c in token.children) or \
+            _under_imperative(token)
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
+        return True
+    return (token.dep_ == "xcomp" and token.head.lemma_.lower() in _INTENT_LEMMAS) or _under_imperative(token)
+
+
+def _under_imperative(token: Token) -> bool:
+    """The word lies under a command ("Report that 500 people were killed"): the sentence's root
+    is a verb in its base form with no auxiliary (a present tense would be tagged VBP/VBZ), so
+    what it governs is asked for, not reported."""
+    root = token
+    while root.head.i != root.i:
+        root = root.head
+    return root.i != token.i and root.tag_ == "VB" and not any(c.dep_ in {"aux", "auxpass"} for c in root.children)
 
 
 def _clause(token: Token, sentence: Sentence) -> tuple[int, int]:

@@ -50,7 +50,7 @@ _TRIGGERS = {
         injure injury wound maim die death casualty explode explosion blast detonate detonation destroy
         destruction damage ambush raid invade invasion offensive fight fighting clash battle combat capture
         intercept interception stab stabbing behead torture abduct abduction kidnap kidnapping hijack
-        hijacking siege hit shoot-down incursion""",
+        hijacking siege hit target shoot-down incursion""",
     "COERCE": """arrest detain detention imprison imprisonment jail charge indict indictment convict conviction
         sentence prosecute prosecution deport deportation expel expulsion ban censor confiscate seize seizure
         blockade curfew crackdown evict raid capture execute execution torture abduct abduction kidnap
@@ -81,7 +81,7 @@ for _type, _words in _TRIGGERS.items():
         EVENT_TRIGGERS[_word] += (_type,)
 """Trigger lemma -> the event types it can report, the likeliest first ("strike": ASSAULT, PROTEST)."""
 
-VERB_ONLY_TRIGGERS = frozenset("sign fire hit host treat ally supply bomb call".split())
+VERB_ONLY_TRIGGERS = frozenset("sign fire hit target host treat ally supply bomb call".split())
 """Triggers that name an event as verbs only: "a sign", "the fire", "a bomb" are things."""
 
 STATEMENT_TYPES = ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT")

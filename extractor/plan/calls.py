@@ -69,7 +69,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
         chunk_events = [e for e in events if chunk.start <= e.start < chunk.end]
         chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
-        ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors],
+        ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors if g.uncertain],
                    event_ids=[e.id for e in chunk_events])
         types = {e.id: e.types for e in chunk_events}
         for step in options.steps:
@@ -77,7 +77,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
             prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
             calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=
                                                                   chunk.sentence_numbers, event_types=types, **ids),
-                                     chunk, frozenset(ids["actor_ids"]), frozenset(ids["event_ids"])))
+                                     chunk, frozenset(g.id for g in chunk_actors), frozenset(ids["event_ids"])))
     return ArticlePlan(article, sents, quotes, calls, groups, events, find_places(doc), find_reported(doc, sents))
 
 
@@ -85,7 +85,8 @@ def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numb
                   actor_ids: list[str], event_ids: list[str],
                   event_types: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, the
-    actor and event maps get exactly the chunk's ids as keys, and each marked word may only take
+    actor and event maps get exactly the given ids as keys (the actors whose type the rules leave
+    open, every marked word), and each marked word may only take
     the types its trigger can report (``event_types``) or NONE.
 
     Under grammar-constrained decoding the model then cannot name a quotation, actor, event or

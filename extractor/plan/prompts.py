@@ -93,8 +93,9 @@ def number_text(text: str, sents: list[Sentence], marks: dict[int, str]) -> str:
 
 
 def actor_line(group: ActorGroup) -> str:
-    """How a listed actor reads in a prompt: "A8 Oleksandr Prokudin (PERSON, Kherson Governor)"."""
-    details = ", ".join(x for x in (group.type.value, group.title) if x)
+    """How a listed actor reads in a prompt: "A8 Oleksandr Prokudin (PERSON, Kherson Governor)";
+    a type the model is asked to decide is shown as "?"."""
+    details = ", ".join(x for x in ("?" if group.uncertain else group.type.value, group.title) if x)
     return f"{group.id} {group.name} ({details})"
 
 

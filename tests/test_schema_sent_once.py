@@ -1,0 +1,54 @@
+"""The response schema travels once: as the server's grammar for the embedded model, in the
+prompt only where nothing else enforces it."""
+
+from __future__ import annotations
+
+import json
+
+from extractor import Extractor, resolve_endpoint
+from tests.servers import completion, json_reply, serve, stand_in_answer
+
+TEXT = "The army said on Monday that police arrested two men after an attack on a bus in the city."
+
+
+def _requests(**endpoint_args: object) -> tuple[list[dict], Extractor]:
+    bodies: list[dict] = []
+
+    def model(method: str, path: str, body: bytes):
+        if method == "GET":
+            return json_reply(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
+        request = json.loads(body)
+        bodies.append(request)
+        return json_reply(200, completion(request, stand_in_answer(request)))
+
+    with serve(model) as (url, _):
+        extractor = Extractor(resolve_endpoint(base_url=url + "/v1", model="m", mode="json", **endpoint_args))
+        with extractor:
+            extractor.extract(TEXT)
+    return bodies, extractor
+
+
+def test_the_embedded_server_gets_the_schema_as_a_grammar_and_the_prompt_as_rendered() -> None:
+    bodies, extractor = _requests(backend="local")
+    calls = extractor.plan(TEXT).calls
+    assert [c.step for c in calls] == ["entities", "events"] and len(bodies) == 2
+    for call, request in zip(calls, bodies):
+        assert request["messages"][0] == call.prompt.messages[0]
+        assert "json_schema" not in request["messages"][0]["content"]
+        assert request["response_format"] == {"type": "json_object", "schema": call.schema}
+
+
+def test_the_events_grammar_offers_each_marked_word_only_its_own_types() -> None:
+    bodies, extractor = _requests(backend="local")
+    events = {e.text: e.id for e in extractor.plan(TEXT).events}
+    properties = bodies[1]["response_format"]["schema"]["properties"]["events"]["properties"]
+    assert properties[events["arrested"]]["enum"] == ["COERCE", "NONE"]
+    assert properties[events["attack"]]["enum"] == ["ASSAULT", "NONE"]
+
+
+def test_another_endpoint_in_json_mode_gets_the_schema_in_the_prompt() -> None:
+    bodies, extractor = _requests(backend="openai", api_key="sk-test-key")
+    calls = extractor.plan(TEXT).calls
+    for call, request in zip(calls, bodies):
+        system = request["messages"][0]["content"]
+        assert system.startswith(call.prompt.messages[0]["content"]) and "json_schema" in system

@@ -24,6 +24,9 @@ CHUNK_CHARS = 6000
 
 CHUNK_OVERLAP_SENTENCES = 2
 
+PARSE_WINDOW = 16
+"""A batch parses up to this many upcoming records together (spaCy's ``nlp.pipe``)."""
+
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
 MODEL_ENV = "EXTRACTOR_LOCAL_MODEL"
 MODEL_NAME_ENV = "EXTRACTOR_MODEL"

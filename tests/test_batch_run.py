@@ -292,3 +292,16 @@ def test_an_unverified_linguistic_pipeline_stops_the_batch_before_any_record(
         nlp.load_pipeline.cache_clear()
     assert result.exit_code == 2 and "is not the pinned one" in " ".join(result.output.split())
     assert not (tmp_path / "run" / "run.sqlite").exists()
+
+
+def test_a_rules_only_batch_parses_ahead_and_gives_what_extract_gives(tmp_path: Path) -> None:
+    from extractor import extract
+
+    archive = _archive(tmp_path / "in.jsonl", 5)
+    summary = extract_many([archive], tmp_path / "run", options=BatchOptions(steps=(), concurrency=3))
+    assert summary.totals.done == 5
+    results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    for i, result in enumerate(results):
+        alone = extract(_article(i), published="2025-01-07", article_id=f"a{i:03d}", steps="none")
+        assert [e["trigger"] for e in result["events"]] == [e.trigger.model_dump(mode="json") for e in alone.events]
+        assert [a["name"] for a in result["actors"]] == [a.name for a in alone.actors]

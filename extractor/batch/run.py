@@ -30,8 +30,8 @@ from extractor.call.response_cache import open_cache
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
 from extractor.errors import ExtractionError, InputError
-from extractor.linguistic.nlp import load_pipeline
-from extractor.settings import DEFAULT_STEPS
+from extractor.linguistic.nlp import load_pipeline, parse_ahead
+from extractor.settings import DEFAULT_STEPS, PARSE_WINDOW
 from extractor.schemas import ArticleExtraction
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
@@ -202,6 +202,7 @@ class _Batch:
     async def _produce(self, queue: asyncio.Queue[InputRecord | None], results: asyncio.Queue[Outcome | None],
                        workers: int) -> None:
         items = read_inputs(self.inputs, self.options.sources)
+        window: list[InputRecord] = []
         try:
             while (item := await asyncio.to_thread(next, items, None)) is not None:
                 self.counters.read += 1
@@ -210,10 +211,23 @@ class _Batch:
                     if outcome is not None:
                         await results.put(outcome)
                 elif self._admit(item):
-                    await queue.put(item)
+                    window.append(item)
+                    if len(window) >= PARSE_WINDOW or queue.empty():
+                        await self._hand_over(window, queue)
+            await self._hand_over(window, queue)
         finally:
             for _ in range(workers):
                 await queue.put(None)
+
+    @staticmethod
+    async def _hand_over(window: list[InputRecord], queue: asyncio.Queue[InputRecord | None]) -> None:
+        """Parse the window's records together (``nlp.pipe``, off the event loop), then queue them:
+        a window fills while the workers are busy and is handed over at once when they run dry."""
+        if window:
+            await asyncio.to_thread(parse_ahead, [record.text for record in window])
+            for record in window:
+                await queue.put(record)
+            window.clear()
 
     def _admit(self, record: InputRecord) -> bool:
         """Queue the record unless this run already has it (done, failed and not retried, or read twice)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +68,27 @@ def load_pipeline() -> Language:
         return spacy.load(folder)
 
 
+PARSED_AHEAD_MAX = 256
+"""How many texts parsed ahead (``parse_ahead``) wait for their ``parse`` call at most."""
+_AHEAD: OrderedDict[str, Doc] = OrderedDict()
+
+
 def parse(text: str) -> Doc:
-    """NER, tags and dependency parse of one text."""
-    return load_pipeline()(text)
+    """NER, tags and dependency parse of one text (taken from ``parse_ahead`` when it was there first)."""
+    with _LOCK:
+        doc = _AHEAD.pop(text, None)
+    return doc if doc is not None else load_pipeline()(text)
+
+
+def parse_ahead(texts: Iterable[str], batch_size: int = 16) -> list[Doc]:
+    """Parse texts that are about to be extracted in one ``nlp.pipe`` run (a batch's next records),
+    so each later ``parse`` finds its document ready; the oldest unclaimed ones are dropped beyond
+    ``PARSED_AHEAD_MAX``. Returns the documents of the distinct texts, in order."""
+    texts = list(dict.fromkeys(texts))
+    docs = list(load_pipeline().pipe(texts, batch_size=batch_size))
+    with _LOCK:
+        for text, doc in zip(texts, docs):
+            _AHEAD[text] = doc
+        while len(_AHEAD) > PARSED_AHEAD_MAX:
+            _AHEAD.popitem(last=False)
+    return docs

@@ -27,7 +27,7 @@ _KEY = re.compile(r"Report (r\d+)\.")
 def article_text(key: str, quotes: int = 1) -> str:
     """A small article that names itself, with ``quotes`` quotations."""
     said = " ".join(f'"Line {n} of what we saw tonight," said Anna Petrova.' for n in range(quotes))
-    return f"Report {key}. The army said 12 drones were shot down over Kyiv on Tuesday. {said}"
+    return f"Report {key}. The army said 12 drones were shot down over Kyiv on Tuesday. Dock workers went on strike. {said}"
 
 
 @dataclass

@@ -83,10 +83,11 @@ def completion(request: dict, answer: object, prompt_tokens: int = 100, completi
 
 def stand_in_answer(request: dict) -> dict:
     """A valid answer to an entities or events request, built from the ids its schema offers: every
-    marked word is an ASSAULT, every listed actor keeps a type, every quotation is a quote."""
+    marked word takes the first type its trigger allows, every actor asked about is an
+    organisation, every quotation is a quote."""
     props = request["response_format"]["schema"]["properties"]
     if "events" in props:
-        return {"events": {e: "ASSAULT" for e in props["events"]["properties"]}}
+        return {"events": {e: p.get("enum", ["ASSAULT"])[0] for e, p in props["events"]["properties"].items()}}
     ids = props["quotes"]["items"]["properties"]["id"]["enum"][:props["quotes"].get("maxItems")]
     numbers = props["reported"]["items"]["properties"]["s"]["enum"]
     return {"actors": {a: "ORGANIZATION" for a in props["actors"]["properties"]},

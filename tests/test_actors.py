@@ -1,5 +1,6 @@
 """Actor clustering: one canonical actor per real-world actor, every mention found."""
 
+from extractor import extract
 from extractor.linguistic.names import clean_name
 from extractor.rules.actors import ActorRegistry
 
@@ -53,3 +54,13 @@ def test_speaker_names_resolve_to_the_clustered_actor() -> None:
     key = registry.resolve("Zelenskyy")
     assert registry.final_ids()[key] == "A1"
     assert registry.resolve("Someone Else") is None
+
+
+def test_brothers_sharing_a_surname_stay_two_actors_and_keep_their_own_mentions() -> None:
+    text = ("Tamerlan Tsarnaev and Dzhokhar Tsarnaev carried the bombs. Tamerlan was killed. "
+            "Later, Dzhokhar Tsarnaev was found. Dzhokhar was 19.")
+    result = extract(text, steps="none")
+    mentions = {a.name: [(m.start, m.text) for m in a.mentions] for a in result.actors}
+    assert mentions == {"Tamerlan Tsarnaev": [(0, "Tamerlan Tsarnaev"), (59, "Tamerlan")],
+                        "Dzhokhar Tsarnaev": [(22, "Dzhokhar Tsarnaev"), (87, "Dzhokhar Tsarnaev"),
+                                              (116, "Dzhokhar")]}

@@ -52,3 +52,24 @@ def test_reported_speech(text: str, speaker: str, content: str) -> None:
 def test_a_sentence_without_a_speech_verb_is_not_reported_speech() -> None:
     (sent,) = sentences("Russian forces launched attacks on Ukrainian positions.")
     assert attribute_sentence(sent.text, sent) is None
+
+
+def test_a_speaker_is_the_name_without_its_description() -> None:
+    from extractor.linguistic.nlp import parse
+    from extractor.linguistic.sentences import sentences
+    from extractor.candidates.statements import find_reported
+
+    text = ("Dave Sloggett, who runs exercises for the police, said the drone was a threat. "
+            "The alleged killer, Chérif Chekatt, had pledged allegiance to Islamic State.")
+    found = find_reported(parse(text), sentences(text))
+    assert [(r.speaker, text[r.content_start:r.content_end]) for r in found] == [
+        ("Dave Sloggett", "the drone was a threat")]
+
+
+def test_clause_openings_are_no_speakers() -> None:
+    from extractor.linguistic.sentences import sentences
+
+    text = "He is not charged with taking part in the attack. However, the police said the blast was an accident."
+    first, second = sentences(text)
+    assert attribute_sentence(text, first) is None
+    assert attribute_sentence(text, second).speaker == "the police"

@@ -8,7 +8,7 @@ import json
 from extractor import Extractor, resolve_endpoint
 from tests.servers import json_reply, serve
 
-TEXT = "The army said it shot down 12 drones on Monday. Officials met in Kyiv."
+TEXT = "The army said rebels captured 12 trucks on Monday. Dock workers went on strike in Kyiv."
 
 
 def _completion(answer: dict, finish: str = "stop", content: str | None = None) -> tuple:
@@ -49,7 +49,7 @@ def test_an_unknown_event_id_is_re_asked_with_the_error_and_then_accepted() -> N
     event_requests = [r for r in seen if "events" in r["response_format"]["schema"]["properties"]]
     assert len(event_requests) == 2
     assert "'E9' is not a marked event id; use one of ['E1', 'E2']" in json.dumps(event_requests[1]["messages"])
-    assert [(e.type.value, e.trigger.text) for e in result.events] == [("ASSAULT", "shot down")]
+    assert [(e.type.value, e.trigger.text) for e in result.events] == [("ASSAULT", "captured")]
     assert [q.value for q in result.events[0].quantities] == [12]
 
 

@@ -8,7 +8,7 @@ import json
 from extractor import Extractor, resolve_endpoint
 from tests.servers import completion, json_reply, serve, stand_in_answer
 
-TEXT = "The army said on Monday that police arrested two men after an attack on a bus in the city."
+TEXT = "The army said on Monday that rebels captured the convoy after a strike hit the bus depot."
 
 
 def _requests(**endpoint_args: object) -> tuple[list[dict], Extractor]:
@@ -42,8 +42,9 @@ def test_the_events_grammar_offers_each_marked_word_only_its_own_types() -> None
     bodies, extractor = _requests(backend="local")
     events = {e.text: e.id for e in extractor.plan(TEXT).events}
     properties = bodies[1]["response_format"]["schema"]["properties"]["events"]["properties"]
-    assert properties[events["arrested"]]["enum"] == ["COERCE", "NONE"]
-    assert properties[events["attack"]]["enum"] == ["ASSAULT", "NONE"]
+    assert properties == {events["captured"]: {"enum": ["ASSAULT", "COERCE", "NONE"], "type": "string"},
+                          events["strike"]: {"enum": ["ASSAULT", "PROTEST", "NONE"], "type": "string"}}
+    assert "hit" in events and events["hit"] not in properties
 
 
 def test_another_endpoint_in_json_mode_gets_the_schema_in_the_prompt() -> None:

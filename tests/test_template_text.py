@@ -46,7 +46,7 @@ def test_every_request_holds_the_article_verbatim(text: str, mode: str) -> None:
         endpoint = resolve_endpoint(backend="local", base_url=url + "/v1", mode=mode, model="m")
         with Extractor(endpoint) as extractor:
             result = extractor.extract(text)
-    assert len(bodies) == 2
+    assert len(bodies) == len(extractor.plan(text).calls) >= 1
     for request in bodies:
         (user,) = [m["content"] for m in request["messages"] if m["role"] == "user"]
         assert f"(1) {text}" in re.sub(r"\[[QE]\d+\]", "", user)

@@ -27,8 +27,8 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
     """One event per marked word the model typed (NONE drops it), in text order; agent and targets
     come from the parse, mapped through ``actor_of`` (listed actor id -> registry key). The one who
     reports an event is never its agent; a statement about other actors has its speaker as agent.
-    Without a model answer (``response`` is ``None``) each trigger takes its likeliest type, and
-    statements about others, which need a judgement, are left out."""
+    A word the model was not asked about (one possible type, or no events answer) takes its
+    trigger's likeliest type; a statement about others, which needs a judgement, is then left out."""
     events: list[Event] = []
     retyped = 0
     for candidate in candidates:
@@ -53,9 +53,10 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
 
 
 def _label(response: EventsResponse | None, candidate: EventCandidate) -> str | None:
-    """The model's type for a candidate, or without a model the trigger's likeliest type."""
-    if response is not None:
-        return response.events.get(candidate.id)
+    """The model's type for a candidate it was asked about; otherwise the trigger's likeliest
+    type, except for a statement about others, which is no event without a judgement."""
+    if response is not None and candidate.id in response.events:
+        return response.events[candidate.id]
     return None if candidate.speech else candidate.types[0]
 
 

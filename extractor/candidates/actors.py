@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, TITLE_NOUNS
-from extractor.linguistic.names import rule_type, same_actor, tokens
+from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, PLACE_NOUNS, TITLE_NOUNS
+from extractor.linguistic.names import joins, rule_type, tokens
 from extractor.schemas import ActorType
 
 if TYPE_CHECKING:
@@ -148,10 +148,6 @@ def _label(doc: Doc, start: int, end: int, label: str) -> str:
     return label
 
 
-PLACE_NOUNS = frozenset("""region regions province provinces oblast oblasts city cities town towns village
-    villages district districts state states county counties area areas""".split())
-
-
 def _in_place_context(token: Token) -> bool:
     """The token is one of a coordination of places: a conjunct of a place noun or of a place
     entity, or the group modifies a place noun."""
@@ -223,7 +219,7 @@ def group_candidates(candidates: list[ActorCandidate]) -> list[ActorGroup]:
     for candidate in candidates:
         kind = rule_type(candidate.label, candidate.text)
         for index, members in enumerate(groups):
-            if any(same_actor(candidate.text, m.text, kind, kinds[index]) for m in members):
+            if joins(candidate.text, kind, [m.text for m in members], kinds[index]):
                 members.append(candidate)
                 break
         else:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extractor.candidates.actors import ActorGroup
-from extractor.linguistic.lexicon import EVENT_TRIGGERS, SPEECH_LEMMAS, STATEMENT_TYPES, VERB_ONLY_TRIGGERS
+from extractor.linguistic.lexicon import (EVENT_TRIGGERS, PERSON_NOUNS, PLACE_NOUNS, SPEECH_LEMMAS, STATEMENT_TYPES,
+                                         VERB_ONLY_TRIGGERS)
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -51,7 +52,14 @@ class EventCandidate:
     speech: bool = False
     """A statement about other actors (a possible accusation, threat, demand): its speaker is the agent."""
     types: tuple[str, ...] = ()
-    """The event types the trigger can report, the likeliest first; the model picks one or none."""
+    """The event types the trigger can report, the likeliest first."""
+
+    @property
+    def asks_model(self) -> bool:
+        """The type needs a judgement: the trigger can report several ("strike": an attack or a
+        walkout), or it is a statement about others (an accusation or no event). A word with one
+        reading takes it (the embedded model, asked, confirmed the lexicon's type every time)."""
+        return len(self.types) > 1 or self.speech
 
 
 def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGroup]) -> list[EventCandidate]:
@@ -60,7 +68,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
     found = []
     for token in doc:
         statement = _statement_about_others(token, owner)
-        types = STATEMENT_TYPES if statement is not None else trigger_types(token)
+        types = STATEMENT_TYPES if statement is not None else _by_object(token, trigger_types(token))
         if not types or any(c.dep_ == "neg" for c in token.children) or hypothetical(token):
             continue
         start, end = _trigger_span(token)
@@ -98,6 +106,21 @@ def trigger_types(token: Token) -> tuple[str, ...]:
 
 _HYPOTHETICAL_MODIFIERS = frozenset("potential possible future planned proposed prospective likely".split())
 _INTENT_LEMMAS = frozenset("plan want seek hope intend aim prepare try threaten vow promise".split())
+
+
+def _by_object(token: Token, types: tuple[str, ...]) -> tuple[str, ...]:
+    """An attack or a coercion, as the object says when the trigger can be either ("captured the
+    town" takes territory: ASSAULT; "captured two soldiers" takes people: COERCE)."""
+    if not {"ASSAULT", "COERCE"} <= set(types):
+        return types
+    obj = next((c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+    if obj is None:
+        return types
+    if obj.ent_type_ in {"GPE", "LOC", "FAC"} or obj.lower_ in PLACE_NOUNS:
+        return ("ASSAULT",)
+    if obj.ent_type_ == "PERSON" or obj.lemma_.lower() in PERSON_NOUNS:
+        return ("COERCE",)
+    return types
 
 
 def hypothetical(token: Token) -> bool:

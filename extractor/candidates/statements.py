@@ -56,8 +56,22 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
 
 
 def _speaker(subject: Token | None) -> bool:
-    """A subject that can be a speaker: a noun phrase or a personal pronoun (not "it", "this")."""
-    return subject is not None and (subject.pos_ != "PRON" or subject.lower_ in _PERSONAL)
+    """A subject that can be a speaker: a noun phrase or a personal pronoun (not "it", "this",
+    nor a stray determiner the parser made a subject)."""
+    if subject is None:
+        return False
+    return subject.pos_ in {"NOUN", "PROPN"} or (subject.pos_ == "PRON" and subject.lower_ in _PERSONAL)
+
+
+_DESCRIPTIONS = {"relcl", "appos", "acl"}
+
+
+def _speaker_end(subject: Token) -> Token:
+    """The last word of the speaker's own phrase: without a relative clause, an apposition or a
+    comma after the name ("Dave Sloggett, who runs exercises ..." -> "Dave Sloggett")."""
+    cut = [c.left_edge.i for c in subject.rights if c.dep_ in _DESCRIPTIONS or c.text == ","]
+    last = min(cut, default=subject.right_edge.i + 1) - 1
+    return subject.doc[max(last, subject.i)]
 
 
 def _span(doc: Doc, first: Token, last: Token, sentence: Sentence) -> tuple[int, int]:
@@ -75,7 +89,7 @@ def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subjec
     first = content.left_edge
     if first.lower_ == "that" and first.dep_ == "mark":
         content_start = max(content_start, first.idx + len(first.text) + 1)
-    speaker_start, speaker_end = _span(doc, subject.left_edge, subject.right_edge, sentence)
+    speaker_start, speaker_end = _span(doc, subject.left_edge, _speaker_end(subject), sentence)
     return ReportedCandidate(sentence.index, verb.idx, verb.idx + len(verb.text), content_start, content_end,
                              doc.text[speaker_start:speaker_end] or None, speaker_start)
 

@@ -84,8 +84,19 @@ for _type, _words in _TRIGGERS.items():
 VERB_ONLY_TRIGGERS = frozenset("sign fire hit target host treat ally supply bomb call".split())
 """Triggers that name an event as verbs only: "a sign", "the fire", "a bomb" are things."""
 
-STATEMENT_TYPES = ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT")
-"""What a statement about other actors can be ("X said Y is arming Z" is an accusation)."""
+STATEMENT_TYPES = ("ACCUSE",)
+"""What a neutral statement about other actors can be: "X said Y is arming Z" accuses Y, or is no
+event. Threats, demands, refusals and praise have verbs of their own (warn, urge, reject, praise)."""
+
+PLACE_NOUNS = frozenset("""region regions province provinces oblast oblasts city cities town towns village
+    villages district districts state states county counties area areas""".split())
+"""Nouns that name a place: coordinated names before them are places ("Kherson and Sumy regions"),
+and what captures one takes territory."""
+
+PERSON_NOUNS = frozenset("""person people man men woman women child children soldier soldiers civilian civilians
+    suspect suspects prisoner prisoners hostage hostages fighter fighters militant militants officer officers
+    journalist journalists activist activists protester protesters member members resident residents""".split())
+"""Nouns for people: what captures them takes persons (a coercion, not a battle)."""
 
 REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(
     """accuse blame deny warn urge insist promise vow pledge predict allege charge complain concede

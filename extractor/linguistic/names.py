@@ -82,8 +82,19 @@ def is_acronym_of(short: str, long_: str) -> bool:
     return len(words) >= 2 and "".join(w[0] for w in words).upper() == letters
 
 
+def joins(name: str, kind: ActorType, members: list[str], member_kind: ActorType) -> bool:
+    """A name belongs with an actor's names: it is the same actor as one of them and contradicts
+    none, so a shared surname does not make "Dzhokhar Tsarnaev" of "Tamerlan Tsarnaev" through
+    a bare "Tsarnaev"."""
+    if not any(same_actor(name, m, kind, member_kind) for m in members):
+        return False
+    if ActorType.PERSON not in (kind, member_kind) or len(tokens(name)) < 2:
+        return True
+    return all(same_actor(name, m, kind, member_kind) for m in members if len(tokens(m)) >= 2)
+
+
 def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
-    """Equal (possessives and "the" aside), a person's surname form of the full name, a near
+    """Equal (possessives and "the" aside), a person's surname or first-name form of the full name, a near
     spelling variant of a person's name, the same words with a country for its adjective
     ("Russia’s Defense Ministry" = "Russian Defense Ministry"), or an acronym of the other."""
     ta, tb = tokens(a), tokens(b)
@@ -97,7 +108,7 @@ def same_actor(a: str, b: str, type_a: ActorType, type_b: ActorType) -> bool:
         return True
     if not person and (is_acronym_of(a, b) or is_acronym_of(b, a)):
         return True
-    if person and len(short) == 1 and short[0] == long_[-1]:
+    if person and len(short) == 1 and short[0] in (long_[0], long_[-1]):
         return True
     if person and type_a == type_b and fuzz.ratio(" ".join(ta), " ".join(tb)) >= FUZZY_SAME:
         return True

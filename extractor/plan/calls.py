@@ -59,7 +59,9 @@ class ArticlePlan:
 
 def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     """Sentences, quotations, actor groups and event candidates of the whole article, then one call
-    per step and chunk; each chunk is rendered with article-wide ids so the answers merge by union."""
+    per step and chunk; each chunk is rendered with article-wide ids so the answers merge by union.
+    The events step asks only about the words whose type needs a choice, and a chunk without one
+    gets no events call."""
     sents = sentences(article.text)
     quotes = find_quotes(article.text)
     doc = parse(article.text)
@@ -67,12 +69,14 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     events = find_event_candidates(doc, sents, groups)
     calls = []
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
-        chunk_events = [e for e in events if chunk.start <= e.start < chunk.end]
+        chunk_events = [e for e in events if chunk.start <= e.start < chunk.end and e.asks_model]
         chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
         ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors if g.uncertain],
                    event_ids=[e.id for e in chunk_events])
         types = {e.id: e.types for e in chunk_events}
         for step in options.steps:
+            if step == "events" and not chunk_events:
+                continue
             model = RESPONSE_MODELS[step]
             prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
             calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=

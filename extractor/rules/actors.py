@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from extractor.grounding.align import align, find_all
 from extractor.linguistic.lexicon import ORG_WORDS
-from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, same_actor, tokens
+from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, joins, same_actor, tokens
 from extractor.schemas import Actor, ActorType, Span
 
 
@@ -60,7 +60,7 @@ class ActorRegistry:
             kind = ActorType.PERSON
         title = title or found_title
         for cluster in self.clusters:
-            if any(same_actor(cleaned, known, kind, cluster.type) for known in cluster.names):
+            if joins(cleaned, kind, cluster.names, cluster.type):
                 if cleaned not in cluster.names:
                     cluster.names.append(cleaned)
                     if adjective:
@@ -149,17 +149,27 @@ class ActorRegistry:
         ids.update({key: ids[self.key(cluster)] for key, cluster in self._joined.items()})
         return ids
 
+    def _mentions(self, cluster: _Cluster) -> list[Span]:
+        """Every occurrence of the cluster's names, longest names first, without overlaps, in text order."""
+        mentions: list[Span] = []
+        for name in sorted(cluster.names, key=len, reverse=True):
+            for span in find_all(name, self.text):
+                if not any(m.start < span.end and span.start < m.end for m in mentions):
+                    mentions.append(span)
+        return sorted(mentions, key=lambda s: s.start)
+
     def actors(self) -> list[Actor]:
-        """Output actors, ids in order of first mention, each with all its non-overlapping mentions."""
+        """Output actors, ids in order of first mention, each with all its non-overlapping mentions;
+        a mention inside a longer name of another actor ("Tsarnaev" in "Dzhokhar Tsarnaev" when
+        a brother is "Tamerlan Tsarnaev") is that actor's, not this one's."""
+        ordered = self._ordered()
+        found = [self._mentions(cluster) for cluster in ordered]
         result = []
-        for index, cluster in enumerate(self._ordered(), start=1):
+        for index, (cluster, spans) in enumerate(zip(ordered, found), start=1):
             canonical = cluster.canonical()
-            mentions: list[Span] = []
-            for name in sorted(cluster.names, key=len, reverse=True):
-                for span in find_all(name, self.text):
-                    if not any(m.start < span.end and span.start < m.end for m in mentions):
-                        mentions.append(span)
-            mentions.sort(key=lambda s: s.start)
+            others = [o for j, other in enumerate(found) if j != index - 1 for o in other]
+            mentions = [m for m in spans if not any(o.start <= m.start and m.end <= o.end and
+                                                    o.end - o.start > m.end - m.start for o in others)]
             result.append(Actor(id=f"A{index}", name=canonical, type=cluster.type, title=cluster.title,
                                 aliases=sorted(n for n in cluster.names if n != canonical),
                                 mentions=mentions))

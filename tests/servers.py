@@ -103,6 +103,15 @@ def stand_in_model(method: str, path: str, body: bytes) -> Reply:
     return json_reply(200, completion(request, stand_in_answer(request)))
 
 
+def recording(replies: Replies, bodies: list[dict]) -> Replies:
+    """The same answers, keeping each request's JSON body for the test to read."""
+    def reply(method: str, path: str, body: bytes) -> Reply:
+        if method == "POST":
+            bodies.append(json.loads(body))
+        return replies(method, path, body)
+    return reply
+
+
 def slow(replies: Replies, delay_s: float) -> Replies:
     """The same answers after a fixed latency (the batch benchmark's model)."""
     def reply(method: str, path: str, body: bytes) -> Reply:

@@ -3,25 +3,15 @@ prompt only where nothing else enforces it."""
 
 from __future__ import annotations
 
-import json
-
 from extractor import Extractor, resolve_endpoint
-from tests.servers import completion, json_reply, serve, stand_in_answer
+from tests.servers import recording, serve, stand_in_model
 
 TEXT = "The army said on Monday that rebels captured the convoy after a strike hit the bus depot."
 
 
 def _requests(**endpoint_args: object) -> tuple[list[dict], Extractor]:
     bodies: list[dict] = []
-
-    def model(method: str, path: str, body: bytes):
-        if method == "GET":
-            return json_reply(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
-        request = json.loads(body)
-        bodies.append(request)
-        return json_reply(200, completion(request, stand_in_answer(request)))
-
-    with serve(model) as (url, _):
+    with serve(recording(stand_in_model, bodies)) as (url, _):
         extractor = Extractor(resolve_endpoint(base_url=url + "/v1", model="m", mode="json", **endpoint_args))
         with extractor:
             extractor.extract(TEXT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,17 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXTRACTOR_LOCAL_MODEL", "EXTRACTOR_MODEL"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def unpinned_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An installed spaCy pipeline folder that is not the pinned one (loaded afresh, then forgotten)."""
+    from extractor.linguistic import nlp
+
+    fake = tmp_path / "pipeline"
+    fake.mkdir()
+    (fake / "config.cfg").write_text("[nlp]\n")
+    monkeypatch.setattr(nlp, "pipeline_dir", lambda: fake)
+    nlp.load_pipeline.cache_clear()
+    yield fake
+    nlp.load_pipeline.cache_clear()

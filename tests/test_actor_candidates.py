@@ -75,14 +75,6 @@ def test_surname_endings_and_mixed_case_words_are_no_nationality_or_acronym() ->
     assert not is_acronym_of("Al", "Anna Lee")
 
 
-def test_a_pipeline_that_is_not_the_pinned_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "pipeline"
-    fake.mkdir()
-    (fake / "config.cfg").write_text("[nlp]\n")
-    monkeypatch.setattr(nlp, "pipeline_dir", lambda: fake)
-    nlp.load_pipeline.cache_clear()
-    try:
-        with pytest.raises(ModelError, match="is not the pinned one"):
-            nlp.load_pipeline()
-    finally:
-        nlp.load_pipeline.cache_clear()
+def test_a_pipeline_that_is_not_the_pinned_one_is_refused(unpinned_pipeline: Path) -> None:
+    with pytest.raises(ModelError, match="is not the pinned one"):
+        nlp.load_pipeline()

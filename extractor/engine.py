@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -20,7 +21,6 @@ from extractor.assembly import assemble_article, merge_answers
 from extractor.call.connection import Connection
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
-from extractor.call.model_store import model_identity
 from extractor.call.send import asend, send
 from extractor.grounding.context import ChunkGrounding
 from extractor.input.article import check_text, make_article
@@ -60,12 +60,12 @@ class Extractor:
         return self.options.steps
 
     def fingerprint(self) -> dict[str, Any]:
-        """Everything that changes a result besides the article: model and its weights, mode and
+        """Everything that changes a result besides the article: model, weights and server, mode and
         sampling, prompts, schema and pipeline options (batch run keys and result caches hash it)."""
         endpoint, options = self.endpoint, self.options
-        return {"backend": endpoint.backend, "model": endpoint.model,
-                "weights": model_identity(endpoint.local_model_path) if endpoint.backend == "local" else None,
+        return {"backend": endpoint.backend, "model": endpoint.model, **endpoint.answer_identity(),
                 "mode": endpoint.mode, "temperature": endpoint.temperature, "seed": endpoint.seed,
+                "repeat_penalty": endpoint.repeat_penalty,
                 "max_tokens": endpoint.max_tokens, "steps": list(options.steps),
                 "chunk": [options.chunk_chars, options.chunk_overlap],
                 "reask": [options.max_reasks, options.reask_ungrounded], "schema_version": SCHEMA_VERSION,
@@ -91,15 +91,31 @@ class Extractor:
     def extract(self, text: str | Article, *, published: str | date | None = None,
                 article_id: str | None = None, title: str | None = None, source: str | None = None,
                 url: str | None = None) -> ArticleExtraction:
-        """Extract actors, events and quotes from one article."""
+        """Extract actors, events and quotes from one article; its calls run side by side where
+        the server decodes several sequences at once (the embedded llama-server's slots)."""
         started = time.perf_counter()
         plan = self.plan(text, published=published, article_id=article_id, title=title, source=source, url=url)
         usage, warnings = TokenUsage(), []
         answers: list[BaseModel | None] = []
         if plan.calls:
             client = self.connection.client()
-            answers = [send(client, self.endpoint, call, self._grounding(plan, call), self._reasks,
-                            usage, warnings) for call in plan.calls]
+            tallies = [TokenUsage() for _ in plan.calls]
+            notes: list[list[str]] = [[] for _ in plan.calls]
+
+            def one(index: int) -> BaseModel | None:
+                call = plan.calls[index]
+                return send(client, self.endpoint, call, self._grounding(plan, call), self._reasks,
+                            tallies[index], notes[index])
+
+            workers = min(self.endpoint.slots, len(plan.calls))
+            if workers > 1:
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="extractor-call") as pool:
+                    answers = list(pool.map(one, range(len(plan.calls))))
+            else:
+                answers = [one(index) for index in range(len(plan.calls))]
+            for tally, noted in zip(tallies, notes):
+                usage.absorb(tally)
+                warnings.extend(noted)
         return self._finish(plan, answers, usage, warnings, started)
 
     async def aextract(self, text: str | Article, *, published: str | date | None = None,
@@ -162,15 +178,16 @@ def extract(text: str | Article, *, published: str | date | None = None, article
             title: str | None = None, source: str | None = None, url: str | None = None,
             model: str | None = None, backend: str | None = None, base_url: str | None = None,
             api_key: str | None = None, mode: str | None = None, local_model: str | None = None,
-            steps: tuple[str, ...] | None = None) -> ArticleExtraction:
+            fast: bool | None = None, steps: tuple[str, ...] | None = None) -> ArticleExtraction:
     """Extract actors, events and quotes from one article.
 
     With no ``api_key``/``base_url`` (and no ``OPENAI_API_KEY``/``OPENAI_BASE_URL``) the embedded
     local model runs; its server is started once and reused for later calls in this process.
-    ``steps=()`` runs no model (rule-based quotes and speakers only).
+    ``fast=True`` runs the smaller embedded model. ``steps=()`` runs no model (rule-based quotes
+    and speakers only).
     """
     extractor = _shared(dict(model=model, backend=backend, base_url=base_url, api_key=api_key,
-                             mode=mode, local_model=local_model, steps=steps))
+                             mode=mode, local_model=local_model, fast=fast, steps=steps))
     return extractor.extract(text, published=published, article_id=article_id, title=title,
                              source=source, url=url)
 
@@ -179,9 +196,9 @@ async def aextract(text: str | Article, *, published: str | date | None = None, 
                    title: str | None = None, source: str | None = None, url: str | None = None,
                    model: str | None = None, backend: str | None = None, base_url: str | None = None,
                    api_key: str | None = None, mode: str | None = None, local_model: str | None = None,
-                   steps: tuple[str, ...] | None = None) -> ArticleExtraction:
+                   fast: bool | None = None, steps: tuple[str, ...] | None = None) -> ArticleExtraction:
     """The async twin of ``extract``."""
     extractor = _shared(dict(model=model, backend=backend, base_url=base_url, api_key=api_key,
-                             mode=mode, local_model=local_model, steps=steps))
+                             mode=mode, local_model=local_model, fast=fast, steps=steps))
     return await extractor.aextract(text, published=published, article_id=article_id, title=title,
                                     source=source, url=url)

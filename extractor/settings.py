@@ -27,7 +27,23 @@ CHUNK_OVERLAP_SENTENCES = 2
 PARSE_WINDOW = 16
 """A batch parses up to this many upcoming records together (spaCy's ``nlp.pipe``)."""
 
+LOCAL_SERVERS: tuple[str, ...] = ("llama-server", "llama-cpp-python")
+"""What serves the embedded model: llama.cpp's own server (slots, continuous batching, a prompt
+cache in RAM) or llama-cpp-python's (one prompt state, one request at a time)."""
+
+DEFAULT_LOCAL_SERVER = "llama-server"
+
+LOCAL_SLOTS = 2
+"""Sequences llama-server decodes at once; a local batch keeps this many requests in flight."""
+
+LOCAL_CONTEXT = 8192
+"""Context tokens per slot of the embedded server."""
+
+LOCAL_PROMPT_CACHE_MIB = 2048
+"""RAM llama-server may keep for saved prompt states (the instruction prefixes of both calls)."""
+
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
+LLAMA_SERVER_ENV = "EXTRACTOR_LLAMA_SERVER"
 MODEL_ENV = "EXTRACTOR_LOCAL_MODEL"
 MODEL_NAME_ENV = "EXTRACTOR_MODEL"
 

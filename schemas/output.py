@@ -186,14 +186,32 @@ class Quote(BaseModel):
 
 
 class TokenUsage(BaseModel):
+    """Tokens and, where the server reports them (llama.cpp), its own timings, summed over calls."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     calls: int = 0
+    cached_tokens: int = Field(0, description="Prompt tokens the server reused from its prompt cache.")
+    prompt_ms: float = Field(0.0, description="Server time evaluating the prompt (llama.cpp timings).")
+    generation_ms: float = Field(0.0, description="Server time generating, grammar sampling included.")
 
-    def add(self, prompt: int, completion: int) -> None:
+    def add(self, prompt: int, completion: int, *, cached: int = 0, prompt_ms: float = 0.0,
+            generation_ms: float = 0.0) -> None:
         self.prompt_tokens += prompt
         self.completion_tokens += completion
         self.calls += 1
+        self.cached_tokens += cached
+        self.prompt_ms = round(self.prompt_ms + prompt_ms, 1)
+        self.generation_ms = round(self.generation_ms + generation_ms, 1)
+
+    def absorb(self, other: "TokenUsage") -> None:
+        """Add another tally (calls made in parallel each keep their own, summed afterwards)."""
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.calls += other.calls
+        self.cached_tokens += other.cached_tokens
+        self.prompt_ms = round(self.prompt_ms + other.prompt_ms, 1)
+        self.generation_ms = round(self.generation_ms + other.generation_ms, 1)
 
 
 class Provenance(BaseModel):

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
-from tests.servers import RawReply, Reply, completion, json_reply, stand_in_answer, stand_in_model
+from tests.servers import RawReply, Reply, completion, json_reply, request_schema, stand_in_answer, stand_in_model
 
 ALWAYS = 10**6
 KINDS = ("429_retry_after", "429_no_retry_after", "500", "502", "503", "hang", "drop", "truncated_json",
@@ -25,9 +25,10 @@ _KEY = re.compile(r"Report (r\d+)\.")
 
 
 def article_text(key: str, quotes: int = 1) -> str:
-    """A small article that names itself, with ``quotes`` quotations."""
+    """A small article that names itself (in the sentence before its one ambiguous event word, so
+    the events step's excerpt names it too), with ``quotes`` quotations."""
     said = " ".join(f'"Line {n} of what we saw tonight," said Anna Petrova.' for n in range(quotes))
-    return f"Report {key}. The army said 12 drones were shot down over Kyiv on Tuesday. Dock workers went on strike. {said}"
+    return f"Report {key}. Dock workers went on strike. The army said 12 drones were shot down over Kyiv on Tuesday. {said}"
 
 
 @dataclass
@@ -45,7 +46,7 @@ class FaultModel:
             return stand_in_model(method, path, body)
         request = json.loads(body)
         match = next(filter(None, (_KEY.search(m.get("content") or "") for m in request["messages"])), None)
-        step = "events" if "events" in request["response_format"]["schema"]["properties"] else "entities"
+        step = "events" if "events" in request_schema(request)["properties"] else "entities"
         key = match.group(1) if match else "?"
         with self.lock:
             self.seen[(key, step)] += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -81,14 +82,57 @@ def completion(request: dict, answer: object, prompt_tokens: int = 100, completi
                       "total_tokens": prompt_tokens + completion_tokens}}
 
 
+_LITERAL = r'"(?:[^"\\]|\\.)*"'
+
+
+def schema_from_grammar(grammar: str) -> dict:
+    """Read back the JSON schema a compact grammar (``extractor.call.grammar``) was written from:
+    objects, enums, arrays and primitives, as far as the stand-in needs them."""
+    rules = dict(line.split(" ::= ", 1) for line in grammar.splitlines() if " ::= " in line)
+
+    def literal(text: str) -> object:
+        return json.loads(re.sub(r"\\(.)", r"\1", text[1:-1]))
+
+    def read(name: str) -> dict:
+        if name in ("string", "boolean", "null", "integer", "number"):
+            return {"type": name}
+        body = rules[name]
+        options = body.split(" | ")
+        if all(re.fullmatch(_LITERAL, option) for option in options):
+            return {"enum": [literal(option) for option in options]}
+        if all(re.fullmatch(r"\w+", option) for option in options):
+            return {"anyOf": [read(option) for option in options]}
+        if body.startswith('"{"'):
+            pairs = re.findall(r'"\\"(\w+)\\"" space ":" space (\w+)', body)
+            return {"type": "object", "properties": {key: read(ref) for key, ref in pairs}}
+        if body.startswith('"["'):
+            bounds = re.search(r"\{(\d+),(\d+)\}", body)
+            items = re.search(r'"\[" space \(?(\w+)', body)
+            low = 0 if ")?" in body else 1 + int(bounds.group(1)) if bounds else 1
+            return {"type": "array", "items": read(items.group(1)) if items else {},
+                    "minItems": low, "maxItems": 1 + int(bounds.group(2)) if bounds else 0 if not items else None}
+        raise ValueError(f"the stand-in cannot read rule {name}: {body}")
+
+    return read(rules["root"])
+
+
+def request_schema(request: dict) -> dict:
+    """The response schema a request pins its answer to: sent as ``response_format`` (hosted
+    endpoints) or as the compact grammar written from it (llama.cpp servers)."""
+    if "grammar" in request:
+        return schema_from_grammar(request["grammar"])
+    return request["response_format"]["schema"]
+
+
 def stand_in_answer(request: dict) -> dict:
-    """A valid answer to an entities or events request, built from the ids its schema offers: every
-    marked word takes the first type its trigger allows, every actor asked about is an
-    organisation, every quotation is a quote."""
-    props = request["response_format"]["schema"]["properties"]
+    """A valid answer to an entities or events request, built from the ids its schema (or the
+    compact grammar written from it) offers: every marked word takes the first type its trigger
+    allows, every actor asked about is an organisation, every quotation is a quote."""
+    props = request_schema(request)["properties"]
     if "events" in props:
         return {"events": {e: p.get("enum", ["ASSAULT"])[0] for e, p in props["events"]["properties"].items()}}
-    ids = props["quotes"]["items"]["properties"]["id"]["enum"][:props["quotes"].get("maxItems")]
+    quotes = props["quotes"]
+    ids = quotes["items"]["properties"]["id"]["enum"][:quotes.get("maxItems")] if quotes.get("maxItems") != 0 else []
     numbers = props["reported"]["items"]["properties"]["s"]["enum"]
     return {"actors": {a: "ORGANIZATION" for a in props["actors"]["properties"]},
             "other": [{"name": "The army", "type": "MILITARY"}],

@@ -28,7 +28,7 @@ QUOTE = '"We saw the fire from the window," said Anna Petrova, a resident.'
 
 def _article(i: int) -> str:
     return (f"Officials said Ukraine shot down {i + 2} drones over Kyiv on Tuesday. {QUOTE} The army did not comment. "
-            "Dock workers went on strike.")
+            f"Dock workers went on strike at pier {i + 1}.")
 
 
 def _archive(path: Path, n: int, extra: list[str] = ()) -> Path:
@@ -165,7 +165,9 @@ def test_sample_article_in_a_batch_replays_the_recorded_model_answers(tmp_path: 
     actor_id = next(a["id"] for a in result["actors"] if a["name"] == "Volodymyr Zelenskyy")
     quote = next(q for q in result["quotes"] if q["speaker"] == actor_id and q["kind"] == "direct")
     assert (quote["span"]["start"], quote["span"]["end"]) == (1274, 1527)
-    assert result["provenance"]["usage"] == {"prompt_tokens": 2182, "completion_tokens": 200, "calls": 2}
+    usage = result["provenance"]["usage"]
+    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["calls"]) == (1576, 179, 2)
+    assert usage["prompt_ms"] > 0 and usage["generation_ms"] > 0
 
 
 def cassette_model():

@@ -4,6 +4,7 @@ import instructor
 import pytest
 
 from extractor.call.client import make_client, request_options
+from extractor.call.grammar import UnsupportedSchema, compact_grammar
 from extractor.call.endpoint import resolve_endpoint
 
 
@@ -45,12 +46,23 @@ def test_bad_choices_are_explained() -> None:
 
 
 def test_json_mode_requests_carry_the_schema_for_constrained_decoding() -> None:
-    config = resolve_endpoint(env={})
-    options = request_options(config, {"type": "object"})
-    assert options["extra_body"] == {"response_format": {"type": "json_object", "schema": {"type": "object"}}}
-    assert (options["temperature"], options["seed"]) == (0.0, 0)
-    tools = request_options(resolve_endpoint(env={"OPENAI_API_KEY": "k"}), {"type": "object"})
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
+    local = request_options(resolve_endpoint(env={}), schema)
+    assert local["extra_body"] == {"repeat_penalty": 1.1, "response_format": {"type": "text"},
+                                   "grammar": compact_grammar(schema)}
+    assert (local["temperature"], local["seed"]) == (0.0, 0)
+    hosted_json = request_options(resolve_endpoint(env={"OPENAI_API_KEY": "k"}, mode="json"), schema)
+    assert hosted_json["extra_body"] == {"response_format": {"type": "json_object", "schema": schema}}
+    tools = request_options(resolve_endpoint(env={"OPENAI_API_KEY": "k"}), schema)
     assert "extra_body" not in tools
+
+
+def test_a_schema_beyond_the_compact_grammar_goes_to_a_local_server_as_json_schema() -> None:
+    schema = {"type": "object", "properties": {"tags": {"type": "object", "additionalProperties": True}}}
+    with pytest.raises(UnsupportedSchema, match="free-form"):
+        compact_grammar(schema)
+    options = request_options(resolve_endpoint(env={}), schema)
+    assert options["extra_body"]["response_format"] == {"type": "json_object", "schema": schema}
 
 
 def test_the_local_client_needs_a_running_server() -> None:

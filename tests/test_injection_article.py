@@ -28,7 +28,9 @@ def test_every_recorded_request_has_the_fixed_system_message_and_one_user_messag
         messages = json.loads(interaction["request"]["body"])["messages"]
         assert [m["role"] for m in messages[:2]] == ["system", "user"]
         assert "IGNORE ALL PREVIOUS INSTRUCTIONS" not in messages[0]["content"]
-        assert "IGNORE ALL PREVIOUS INSTRUCTIONS" in messages[1]["content"]
+    requests = [json.loads(i["request"]["body"])["messages"] for i in interactions]
+    (entities,) = [m for m in requests if m[0]["content"].startswith("You build a database of who is who")]
+    assert "IGNORE ALL PREVIOUS INSTRUCTIONS" in entities[1]["content"]
 
 
 def test_output_is_grounded_and_the_injected_instructions_are_not_followed() -> None:

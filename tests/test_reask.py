@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from extractor import Extractor, resolve_endpoint
-from tests.servers import json_reply, serve
+from tests.servers import json_reply, request_schema, serve
 
 TEXT = "The army said rebels captured 12 trucks on Monday. Dock workers went on strike in Kyiv."
 
@@ -19,7 +19,7 @@ def _completion(answer: dict, finish: str = "stop", content: str | None = None) 
 
 
 def _events_of(request: dict) -> list[str]:
-    return list(request["response_format"]["schema"]["properties"]["events"]["properties"])
+    return list(request_schema(request)["properties"]["events"]["properties"])
 
 
 def _model(first: str, second: str, seen: list[dict]):
@@ -27,7 +27,7 @@ def _model(first: str, second: str, seen: list[dict]):
     def reply(method: str, path: str, body: bytes):
         request = json.loads(body)
         seen.append(request)
-        if "events" not in request["response_format"]["schema"]["properties"]:
+        if "events" not in request_schema(request)["properties"]:
             return _completion({"actors": {}, "other": [{"name": "The army", "type": "MILITARY"}], "quotes": [],
                                 "reported": []})
         retry = any("is not a marked event id" in str(m.get("content")) for m in request["messages"])
@@ -46,7 +46,7 @@ def _run(first: str, second: str) -> tuple:
 
 def test_an_unknown_event_id_is_re_asked_with_the_error_and_then_accepted() -> None:
     result, seen = _run("E9", "E1")
-    event_requests = [r for r in seen if "events" in r["response_format"]["schema"]["properties"]]
+    event_requests = [r for r in seen if "events" in request_schema(r)["properties"]]
     assert len(event_requests) == 2
     assert "'E9' is not a marked event id; use one of ['E1', 'E2']" in json.dumps(event_requests[1]["messages"])
     assert [(e.type.value, e.trigger.text) for e in result.events] == [("ASSAULT", "captured")]
@@ -55,7 +55,7 @@ def test_an_unknown_event_id_is_re_asked_with_the_error_and_then_accepted() -> N
 
 def test_what_still_fails_is_dropped_and_counted_in_warnings() -> None:
     result, seen = _run("E9", "E8")
-    assert len([r for r in seen if "events" in r["response_format"]["schema"]["properties"]]) == 3
+    assert len([r for r in seen if "events" in request_schema(r)["properties"]]) == 3
     assert result.events == []
     assert any(w.startswith("events step: kept the valid part of the last answer") for w in result.warnings)
     assert [(a.name, a.type.value) for a in result.actors] == [("army", "MILITARY"), ("Kyiv", "COUNTRY")]
@@ -64,7 +64,7 @@ def test_what_still_fails_is_dropped_and_counted_in_warnings() -> None:
 def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_items() -> None:
     def reply(method: str, path: str, body: bytes):
         request = json.loads(body)
-        if "events" in request["response_format"]["schema"]["properties"]:
+        if "events" in request_schema(request)["properties"]:
             return _completion({"events": {}})
         cut = '{"actors": {}, "other": [{"name": "The army", "type": "MILITARY"}, {"name": "Offici'
         return _completion({}, finish="length", content=cut)

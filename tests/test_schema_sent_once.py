@@ -1,10 +1,11 @@
-"""The response schema travels once: as the server's grammar for the embedded model, in the
-prompt only where nothing else enforces it."""
+"""The response schema travels once: as the server's grammar for the embedded model (our compact
+grammar, written from the narrowed schema), in the prompt only where nothing else enforces it."""
 
 from __future__ import annotations
 
 from extractor import Extractor, resolve_endpoint
-from tests.servers import recording, serve, stand_in_model
+from extractor.call.grammar import compact_grammar
+from tests.servers import recording, request_schema, serve, stand_in_model
 
 TEXT = "The army said on Monday that rebels captured the convoy after a strike hit the bus depot."
 
@@ -25,15 +26,16 @@ def test_the_embedded_server_gets_the_schema_as_a_grammar_and_the_prompt_as_rend
     for call, request in zip(calls, bodies):
         assert request["messages"][0] == call.prompt.messages[0]
         assert "json_schema" not in request["messages"][0]["content"]
-        assert request["response_format"] == {"type": "json_object", "schema": call.schema}
+        assert request["grammar"] == compact_grammar(call.schema)
+        assert request["response_format"] == {"type": "text"}
 
 
 def test_the_events_grammar_offers_each_marked_word_only_its_own_types() -> None:
     bodies, extractor = _requests(backend="local")
     events = {e.text: e.id for e in extractor.plan(TEXT).events}
-    properties = bodies[1]["response_format"]["schema"]["properties"]["events"]["properties"]
-    assert properties == {events["captured"]: {"enum": ["ASSAULT", "COERCE", "NONE"], "type": "string"},
-                          events["strike"]: {"enum": ["ASSAULT", "PROTEST", "NONE"], "type": "string"}}
+    properties = request_schema(bodies[1])["properties"]["events"]["properties"]
+    assert properties == {events["captured"]: {"enum": ["ASSAULT", "COERCE", "NONE"]},
+                          events["strike"]: {"enum": ["ASSAULT", "PROTEST", "NONE"]}}
     assert "hit" in events and events["hit"] not in properties
 
 

@@ -23,16 +23,15 @@ from extractor.batch.export import ExportPaths, export_run
 from extractor.batch.pricing import estimate_cost
 from extractor.batch.sources import InputFailure, InputRecord, SourceOptions, read_inputs
 from extractor.batch.store import RunCounts, RunStore
+from extractor.call.client import response_cache
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
-from extractor.settings import cache_dir
-from extractor.call.response_cache import open_cache
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
 from extractor.errors import ExtractionError, InputError
 from extractor.linguistic.nlp import load_pipeline, parse_ahead
-from extractor.settings import DEFAULT_STEPS, PARSE_WINDOW
 from extractor.schemas import ArticleExtraction
+from extractor.settings import DEFAULT_STEPS, PARSE_WINDOW, cache_dir
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
 
@@ -114,8 +113,9 @@ def run_key(extractor: Extractor) -> str:
 
 
 def default_concurrency(endpoint: Endpoint) -> int:
-    """llama-cpp-python's server answers one request at a time; hosted endpoints take many."""
-    return 1 if endpoint.backend == "local" else 8
+    """As many requests as the local server decodes at once (llama-server's slots; one for
+    llama-cpp-python, which serialises them), and 8 for a hosted endpoint."""
+    return endpoint.slots if endpoint.backend == "local" else 8
 
 
 def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **endpoint_args: Any
@@ -161,7 +161,7 @@ class _Batch:
         self.run = run_key(extractor)
         self.claim = uuid.uuid4().hex
         self.counters = BatchCounters(backend=extractor.endpoint.backend, model=extractor.endpoint.model)
-        self.cache = open_cache(extractor.endpoint.response_cache) if extractor.endpoint.response_cache else None
+        self.cache = response_cache(extractor.endpoint)
         self._cache_hits_before = self.cache.hits if self.cache else 0
         if store is not None:
             store.begin_run(self.run, extractor.fingerprint())

@@ -8,6 +8,7 @@ client's own retries (switched off).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,9 @@ import instructor
 import openai
 
 from extractor.call.endpoint import Endpoint
+from extractor.call.grammar import UnsupportedSchema, compact_grammar
 from extractor.call.limits import RequestLimiter
-from extractor.call.response_cache import AsyncCachingTransport, CachingTransport, open_cache
+from extractor.call.response_cache import AsyncCachingTransport, CachingTransport, ResponseCache, open_cache
 from extractor.call.retry import AsyncRetryTransport, RetryTransport
 from extractor.errors import ServerError
 
@@ -64,11 +66,18 @@ def _sent_as_rendered(create: Callable[..., Any], grammar: bool) -> Callable[...
     return send
 
 
+def response_cache(endpoint: Endpoint) -> ResponseCache | None:
+    """The endpoint's response cache, keyed on what answers (weights, server, settings) as well."""
+    if not endpoint.response_cache:
+        return None
+    return open_cache(endpoint.response_cache, json.dumps(endpoint.answer_identity(), sort_keys=True))
+
+
 def make_client(endpoint: Endpoint) -> instructor.Instructor:
     """A synchronous instructor client: response cache (if configured) over retries over HTTP."""
     transport: httpx.BaseTransport = RetryTransport(endpoint.retry)
-    if endpoint.response_cache:
-        transport = CachingTransport(open_cache(endpoint.response_cache), transport)
+    if (cache := response_cache(endpoint)) is not None:
+        transport = CachingTransport(cache, transport)
     raw = openai.OpenAI(http_client=httpx.Client(transport=transport), **_openai_kwargs(endpoint))
     raw.chat.completions.create = _sent_as_rendered(  # type: ignore[method-assign]
         raw.chat.completions.create, grammar=endpoint.backend == "local" and endpoint.mode == "json")
@@ -79,8 +88,8 @@ def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None)
     """The async twin of ``make_client``; a ``limiter`` (shared by a batch) sits under the retries."""
     inner = limiter.wrap() if limiter is not None else None
     transport: httpx.AsyncBaseTransport = AsyncRetryTransport(endpoint.retry, inner)
-    if endpoint.response_cache:
-        transport = AsyncCachingTransport(open_cache(endpoint.response_cache), transport)
+    if (cache := response_cache(endpoint)) is not None:
+        transport = AsyncCachingTransport(cache, transport)
     raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=transport), **_openai_kwargs(endpoint))
     raw.chat.completions.create = _sent_as_rendered(  # type: ignore[method-assign]
         raw.chat.completions.create, grammar=endpoint.backend == "local" and endpoint.mode == "json")
@@ -88,16 +97,31 @@ def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None)
 
 
 def request_options(endpoint: Endpoint, response_schema: dict[str, Any]) -> dict[str, Any]:
-    """Per-request arguments: sampling settings and, in JSON mode, a schema-constrained format.
-
-    llama.cpp's server turns ``{"type": "json_object", "schema": ...}`` into a grammar, so the
-    model cannot emit anything but a valid instance; ``extra_body`` replaces the plain
-    ``json_object`` that instructor's JSON mode would send.
+    """Per-request arguments: sampling settings and, in JSON mode, a schema-constrained format
+    (``constrained_format``), so the model cannot emit anything but a valid instance;
+    ``extra_body`` replaces the plain ``json_object`` that instructor's JSON mode would send.
     """
     options: dict[str, Any] = dict(model=endpoint.model, temperature=endpoint.temperature,
                                    max_tokens=endpoint.max_tokens)
     if endpoint.seed is not None:
         options["seed"] = endpoint.seed
+    extra: dict[str, Any] = {}
+    if endpoint.repeat_penalty is not None:
+        extra["repeat_penalty"] = endpoint.repeat_penalty
     if endpoint.mode == "json":
-        options["extra_body"] = {"response_format": {"type": "json_object", "schema": response_schema}}
+        extra.update(constrained_format(endpoint, response_schema))
+    if extra:
+        options["extra_body"] = extra
     return options
+
+
+def constrained_format(endpoint: Endpoint, response_schema: dict[str, Any]) -> dict[str, Any]:
+    """How a JSON-mode request pins its answer to the schema: a llama.cpp server (the local
+    backend) gets our compact grammar, which leaves no room for indentation tokens; any other
+    server the schema as ``response_format``, which it turns into a grammar (or ignores)."""
+    if endpoint.backend == "local":
+        try:
+            return {"grammar": compact_grammar(response_schema), "response_format": {"type": "text"}}
+        except UnsupportedSchema:
+            pass
+    return {"response_format": {"type": "json_object", "schema": response_schema}}

@@ -28,10 +28,13 @@ class Connection:
         """The endpoint with an address: the embedded model's server is started (or reused) once."""
         with self._lock:
             if self.endpoint.needs_local_server:
-                from extractor.call.model_store import resolve_model_path
+                from extractor.call.model_store import DEFAULT_MODEL, MODELS, resolve_model_path
 
-                self._server = LocalServer(resolve_model_path(self.endpoint.local_model_path), self.endpoint.model)
-                self.endpoint = self.endpoint.with_base_url(self._server.start())
+                endpoint = self.endpoint
+                spec = MODELS.get(endpoint.model, DEFAULT_MODEL)
+                self._server = LocalServer(resolve_model_path(endpoint.local_model_path, spec), endpoint.model,
+                                           engine=endpoint.local_server, slots=endpoint.slots)
+                self.endpoint = endpoint.with_base_url(self._server.start())
             return self.endpoint
 
     def client(self) -> instructor.Instructor:

@@ -1,8 +1,9 @@
-"""Run llama-cpp-python's OpenAI-compatible server for the embedded model.
+"""Run an OpenAI-compatible server for the embedded model: llama.cpp's ``llama-server`` or
+llama-cpp-python's.
 
-A server already answering for the same model file (recorded in the cache's server registry) is
-reused and left running; one we start ourselves listens on a free loopback port and is stopped
-when the ``LocalServer`` closes or the process exits.
+A server already answering for the same model file and settings (recorded in the cache's server
+registry) is reused and left running; one we start ourselves listens on a free loopback port and
+is stopped when the ``LocalServer`` closes or the process exits.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from pathlib import Path
 
 import httpx
 
-from extractor.errors import ServerError
-from extractor.settings import cache_dir
+from extractor.errors import ConfigError, ServerError
+from extractor.settings import (DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_PROMPT_CACHE_MIB, LOCAL_SERVERS,
+                                LOCAL_SLOTS, cache_dir)
 
 HOST = "127.0.0.1"
 
@@ -67,14 +69,31 @@ def _die_with_parent() -> None:
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extractor-server-spawner")
 
 
+def server_identity(engine: str, slots: int, n_ctx: int) -> str:
+    """What, besides the weights and the request, can change an answer of the embedded server:
+    its engine and build, and how many sequences it decodes together (batched arithmetic)."""
+    if engine == "llama-server":
+        from extractor.call.server_build import LLAMA_CPP
+
+        engine = f"llama-server {LLAMA_CPP.build}"
+    return f"{engine} slots={slots} ctx={n_ctx}"
+
+
 class LocalServer:
     """Lifecycle of one llama.cpp server process (context manager)."""
 
-    def __init__(self, model_path: Path, alias: str, *, n_ctx: int = 8192, n_threads: int | None = None,
+    def __init__(self, model_path: Path, alias: str, *, engine: str = DEFAULT_LOCAL_SERVER,
+                 slots: int = LOCAL_SLOTS, n_ctx: int = LOCAL_CONTEXT, n_threads: int | None = None,
                  startup_timeout_s: float = 180.0, command: list[str] | None = None,
                  registry_dir: Path | None = None):
+        if engine not in LOCAL_SERVERS:
+            raise ConfigError(f"unknown local server {engine!r}; use one of {list(LOCAL_SERVERS)}")
+        if slots < 1 or (engine == "llama-cpp-python" and slots != 1):
+            raise ConfigError(f"{engine} cannot run {slots} slots" if slots >= 1 else "slots must be at least 1")
         self.model_path = Path(model_path).resolve()
         self.alias = alias
+        self.engine = engine
+        self.slots = slots
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 2
         self.startup_timeout_s = startup_timeout_s
@@ -87,13 +106,22 @@ class LocalServer:
 
     @property
     def registry_file(self) -> Path:
-        key = hashlib.sha256(str(self.model_path).encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"{self.model_path}\x1f{server_identity(self.engine, self.slots, self.n_ctx)}"
+                             .encode()).hexdigest()[:16]
         return self.registry_dir / f"{key}.json"
 
     def _launch_command(self, port: int) -> list[str]:
         if self.command is not None:
             return [part.format(port=port, host=HOST, model=self.model_path, alias=self.alias)
                     for part in self.command]
+        if self.engine == "llama-server":
+            from extractor.call.server_build import resolve_binary
+
+            threads = str(self.n_threads)
+            return [str(resolve_binary()), "--model", str(self.model_path), "--alias", self.alias,
+                    "--host", HOST, "--port", str(port), "--ctx-size", str(self.n_ctx * self.slots),
+                    "--parallel", str(self.slots), "--cont-batching", "--threads", threads,
+                    "--threads-batch", threads, "--cache-ram", str(LOCAL_PROMPT_CACHE_MIB), "--no-webui"]
         return [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
                 "--model_alias", self.alias, "--host", HOST, "--port", str(port),
                 "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads)]
@@ -117,14 +145,14 @@ class LocalServer:
         if running:
             self.base_url, self.reused = running, True
             return running
-        if self.command is None:
+        if self.command is None and self.engine == "llama-cpp-python":
             try:
                 import llama_cpp.server  # noqa: F401
             except ImportError as exc:
                 raise ServerError(
-                    "The embedded model needs llama-cpp-python's server: run `pip install "
-                    "'news-extractor[local]'` (builds llama.cpp, about 6 minutes on 2 cores), or "
-                    "point the tool at an OpenAI-compatible endpoint with --base-url / OPENAI_BASE_URL."
+                    "--server llama-cpp-python needs llama-cpp-python's server: run `pip install "
+                    "'news-extractor[llama-cpp-python]'` (builds llama.cpp, about 6 minutes on 2 cores), "
+                    "or use the default --server llama-server."
                 ) from exc
         port = free_port()
         fd, log_name = tempfile.mkstemp(prefix="extractor-llama-", suffix=".log")

@@ -1,6 +1,7 @@
 """A content-addressed cache of model responses: the same request body never costs a second call.
 
-The key is the sha256 of the request's method, path and body. The host is left out (the embedded
+The key is the sha256 of the request's method, path and body, and of what answers it (the weights,
+the server and its settings: see ``Endpoint.answer_identity``). The host is left out (the embedded
 server gets a new port each run) and so are headers (the API key never reaches the cache). Requests
 are deterministic here (temperature 0, fixed seed), so a stored answer is the answer. Only
 successful JSON responses are stored; errors always go back to the endpoint.
@@ -26,10 +27,11 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 
-def request_key(request: httpx.Request) -> str:
-    """sha256 over method, path and body: what the model sees, nothing about who asks."""
+def request_key(request: httpx.Request, answerer: str = "") -> str:
+    """sha256 over method, path and body (what the model sees, nothing about who asks) and
+    ``answerer``: what serves it (weights, server and its settings), which the body does not say."""
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.url.raw_path, request.content):
+    for part in (request.method.encode(), request.url.raw_path, request.content, answerer.encode()):
         digest.update(part)
         digest.update(b"\x1f")
     return digest.hexdigest()
@@ -38,8 +40,9 @@ def request_key(request: httpx.Request) -> str:
 class ResponseCache:
     """SQLite file of ``request key -> response``; safe to share between threads and processes."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, answerer: str = ""):
         self.path = Path(path)
+        self.answerer = answerer
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
@@ -51,7 +54,7 @@ class ResponseCache:
     def get(self, request: httpx.Request) -> httpx.Response | None:
         with self._lock:
             row = self._db.execute("SELECT status, content_type, body FROM responses WHERE key = ?",
-                                   (request_key(request),)).fetchone()
+                                   (request_key(request, self.answerer),)).fetchone()
             if row is None:
                 self.misses += 1
                 return None
@@ -66,23 +69,24 @@ class ResponseCache:
             return
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO responses (key, status, content_type, body) VALUES (?, ?, ?, ?)",
-                             (request_key(request), response.status_code, content_type, body))
+                             (request_key(request, self.answerer), response.status_code, content_type, body))
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
 
-_OPEN: dict[Path, ResponseCache] = {}
+_OPEN: dict[tuple[Path, str], ResponseCache] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def open_cache(path: str | Path) -> ResponseCache:
-    """The process-wide cache object for ``path`` (one connection and one hit counter per file)."""
-    key = Path(path).resolve()
+def open_cache(path: str | Path, answerer: str = "") -> ResponseCache:
+    """The process-wide cache object for ``path`` and ``answerer`` (one connection and one hit
+    counter per file and answerer)."""
+    key = (Path(path).resolve(), answerer)
     with _OPEN_LOCK:
         if key not in _OPEN:
-            _OPEN[key] = ResponseCache(key)
+            _OPEN[key] = ResponseCache(key[0], answerer)
         return _OPEN[key]
 
 

@@ -58,8 +58,21 @@ async def asend(client: instructor.AsyncInstructor, endpoint: Endpoint, call: Pl
 def _record(result: tuple[Any, Any], usage: TokenUsage) -> BaseModel:
     parsed, completion = result
     if getattr(completion, "usage", None) is not None:
-        usage.add(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+        usage.add(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0,
+                  **server_timings(completion))
     return parsed
+
+
+def server_timings(completion: Any) -> dict[str, Any]:
+    """Cached prompt tokens and the server's own prompt/generation milliseconds, where reported:
+    llama.cpp's ``timings`` object, or the OpenAI ``prompt_tokens_details.cached_tokens``."""
+    extra = getattr(completion, "model_extra", None) or {}
+    timings = extra.get("timings") if isinstance(extra.get("timings"), dict) else {}
+    details = getattr(getattr(completion, "usage", None), "prompt_tokens_details", None)
+    cached = timings.get("cache_n", getattr(details, "cached_tokens", None))
+    return {"cached": int(cached) if isinstance(cached, (int, float)) else 0,
+            "prompt_ms": float(timings.get("prompt_ms") or 0.0),
+            "generation_ms": float(timings.get("predicted_ms") or 0.0)}
 
 
 def classify_failure(exc: Exception, call: PlannedCall, grounding: GroundingContext, usage: TokenUsage,

@@ -75,10 +75,13 @@ def template_hash(name: str) -> str:
 
 def number_text(text: str, sents: list[Sentence], marks: dict[int, str]) -> str:
     """The article with ``(n)`` before each sentence and each mark (``[Q1]``, ``[E3]``) before the
-    character it points at."""
+    character it points at; "…" stands where sentences are left out."""
     lines: list[str] = []
-    previous_paragraph = -1
+    previous_paragraph, previous_index = -1, None
     for sent in sents:
+        if previous_index is not None and sent.index != previous_index + 1:
+            lines.extend(["", "…"])
+        previous_index = sent.index
         chunk = []
         for pos in range(sent.start, sent.end):
             if pos in marks:
@@ -90,6 +93,14 @@ def number_text(text: str, sents: list[Sentence], marks: dict[int, str]) -> str:
         lines.append(line)
         previous_paragraph = sent.paragraph
     return "\n".join(lines)
+
+
+def around_marks(sents: list[Sentence], events: list[EventCandidate]) -> list[Sentence]:
+    """The sentences the events step needs: each one with a marked word and the one before it
+    (what "it" or "they" refers to). Typing a word needs no more, and the rest of the article
+    would only be prompt tokens to evaluate."""
+    wanted = {e.sentence for e in events} | {e.sentence - 1 for e in events}
+    return [s for s in sents if s.index in wanted]
 
 
 def actor_line(group: ActorGroup) -> str:
@@ -116,16 +127,19 @@ def _sections(filename: str) -> tuple[tuple[str, jinja2.Template], ...]:
     return tuple((role, env.from_string(content)) for role, content in zip(parts[1::2], parts[2::2]))
 
 
-MARK_NOTES = {"entities": ", quotations marked [Qn]", "events": ", possible events marked [En]"}
+MARK_NOTES = {"entities": ", quotations marked [Qn]",
+              "events": ", possible events marked [En]; only the sentences around them"}
 
 
 def render(name: str, article: Article, sents: list[Sentence], quotes: list[QuoteCandidate],
            events: list[EventCandidate], actors: list[ActorGroup]) -> RenderedPrompt:
     """Render ``prompts/{name}.j2`` for one chunk into chat messages: the entities step sees the
-    quotations marked, the events step the possible events; both see the listed actors."""
+    chunk with its quotations marked and the listed actors; the events step only the sentences
+    around its marked words."""
     filename = f"{name}.j2"
     if name == "events":
         marks = {e.start: f"[{e.id}]" for e in events}
+        sents, actors = around_marks(sents, events), []
     else:
         marks = {q.outer_start: f"[{q.id}]" for q in quotes}
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,

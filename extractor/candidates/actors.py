@@ -65,15 +65,15 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
         if start >= end or not _names_something(doc, start, end, label):
             continue
         names.setdefault((start, end), (label, title))
-    result = []
+    result, text = [], doc.text
     for (start, end), (label, title) in sorted(names.items()):
         in_title = any(a <= start < b for a, b in titles)
         if in_title and (label != "GPE" or doc[start - 1].lower_ == "of"):
             continue
         s, e = doc[start].idx, _end_char(doc[end - 1])
-        title_text = doc.text[doc[title[0]].idx:_end_char(doc[title[1] - 1])] if title else None
+        title_text = text[doc[title[0]].idx:_end_char(doc[title[1] - 1])] if title else None
         adjective = label == "NORP" or (end - start == 1 and doc[start].tag_ in {"JJ", "NNPS"} and label == "GPE")
-        result.append(ActorCandidate(id=f"C{len(result) + 1}", start=s, end=e, text=doc.text[s:e], label=label,
+        result.append(ActorCandidate(id=f"C{len(result) + 1}", start=s, end=e, text=text[s:e], label=label,
                                      title=title_text, adjective=adjective))
     return result
 

@@ -65,7 +65,7 @@ class EventCandidate:
 def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGroup]) -> list[EventCandidate]:
     """Every trigger in text order, numbered E1, E2, ...; roles are actor group ids or ``None``."""
     owner = {(m.start, m.end): g.id for g in groups for m in g.mentions}
-    found = []
+    found, text = [], doc.text
     for token in doc:
         statement = _statement_about_others(token, owner)
         types = STATEMENT_TYPES if statement is not None else _by_object(token, trigger_types(token))
@@ -79,7 +79,7 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
         targets = (target,) if statement is None and target else (statement[2] if statement else ())
         clause_start, clause_end = _clause(token, sentence)
         found.append(EventCandidate(
-            id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=doc.text[start:end],
+            id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=text[start:end],
             lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, agent=agent,
             target=target, claimant=None if statement else _claimant(token, owner),
             targets=targets, speech=statement is not None, types=types))

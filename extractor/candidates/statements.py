@@ -75,11 +75,13 @@ def _speaker_end(subject: Token) -> Token:
 
 
 def _span(doc: Doc, first: Token, last: Token, sentence: Sentence) -> tuple[int, int]:
-    """Character span from ``first`` to ``last`` inside the sentence, without edge punctuation."""
+    """Character span from ``first`` to ``last`` inside the sentence, without edge punctuation
+    (read from the sentence's own text: ``Doc.text`` joins every token again on each access)."""
     start, end = max(first.idx, sentence.start), min(last.idx + len(last.text), sentence.end)
-    while start < end and doc.text[start] in _EDGE:
+    text, base = sentence.text, sentence.start
+    while start < end and text[start - base] in _EDGE:
         start += 1
-    while end > start and doc.text[end - 1] in _EDGE + ".":
+    while end > start and text[end - 1 - base] in _EDGE + ".":
         end -= 1
     return start, end
 
@@ -90,8 +92,9 @@ def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subjec
     if first.lower_ == "that" and first.dep_ == "mark":
         content_start = max(content_start, first.idx + len(first.text) + 1)
     speaker_start, speaker_end = _span(doc, subject.left_edge, _speaker_end(subject), sentence)
+    speaker = sentence.text[speaker_start - sentence.start:speaker_end - sentence.start]
     return ReportedCandidate(sentence.index, verb.idx, verb.idx + len(verb.text), content_start, content_end,
-                             doc.text[speaker_start:speaker_end] or None, speaker_start)
+                             speaker or None, speaker_start)
 
 
 def _according(doc: Doc, sentence: Sentence, according: Token) -> ReportedCandidate | None:
@@ -100,14 +103,15 @@ def _according(doc: Doc, sentence: Sentence, according: Token) -> ReportedCandid
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
+    text = doc.text
     phrase_start, phrase_end = according.idx, source.right_edge.idx + len(source.right_edge.text)
-    before = doc.text[sentence.start:phrase_start].strip(_EDGE)
-    after = doc.text[phrase_end:sentence.end].strip(_EDGE + ".")
+    before = text[sentence.start:phrase_start].strip(_EDGE)
+    after = text[phrase_end:sentence.end].strip(_EDGE + ".")
     if len(before.split()) >= len(after.split()):
-        start, end = sentence.start, sentence.start + len(doc.text[sentence.start:phrase_start].rstrip(_EDGE))
+        start, end = sentence.start, sentence.start + len(text[sentence.start:phrase_start].rstrip(_EDGE))
     else:
-        start = phrase_end + (len(doc.text[phrase_end:sentence.end]) - len(doc.text[phrase_end:sentence.end].lstrip(_EDGE)))
+        start = phrase_end + (len(text[phrase_end:sentence.end]) - len(text[phrase_end:sentence.end].lstrip(_EDGE)))
         end = start + len(after)
     speaker_start, speaker_end = _span(doc, source.left_edge, source.right_edge, sentence)
     return ReportedCandidate(sentence.index, according.idx, to.idx + len(to.text), start, end,
-                             doc.text[speaker_start:speaker_end] or None, speaker_start)
+                             text[speaker_start:speaker_end] or None, speaker_start)

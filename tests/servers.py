@@ -133,7 +133,8 @@ def stand_in_answer(request: dict) -> dict:
         return {"events": {e: p.get("enum", ["ASSAULT"])[0] for e, p in props["events"]["properties"].items()}}
     quotes = props["quotes"]
     ids = quotes["items"]["properties"]["id"]["enum"][:quotes.get("maxItems")] if quotes.get("maxItems") != 0 else []
-    numbers = props["reported"]["items"]["properties"]["s"]["enum"]
+    reported = props["reported"]
+    numbers = reported["items"]["properties"]["s"]["enum"] if reported.get("maxItems") != 0 else []
     return {"actors": {a: "ORGANIZATION" for a in props["actors"]["properties"]},
             "other": [{"name": "The army", "type": "MILITARY"}],
             "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.rules.attribution import attribute_quote, attribute_sentence
+from extractor.candidates.attribution import attribute_quote, attribute_sentence
 from extractor.rules.reported import content_span, cue_span
 from extractor.candidates.quotes import find_quotes
 from extractor.linguistic.sentences import paragraphs, sentence_at, sentences

@@ -103,3 +103,17 @@ def test_fast_runs_the_small_embedded_model_and_only_there() -> None:
         resolve_endpoint(api_key="sk-test", fast=True, env={})
     with pytest.raises(ConfigError, match="unknown local server"):
         resolve_endpoint(backend="local", local_server="vllm")
+
+
+def test_the_model_is_offered_only_the_reported_speech_the_rules_leave_open() -> None:
+    text = ("The bridge in Kyiv was closed on Monday. Asked about the talks, the minister declined to comment. "
+            "Officials said the bridge would reopen next week. The repairs, according to the city, will cost millions.")
+    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1")).plan(text)
+    reported = plan.calls[0].schema["properties"]["reported"]
+    assert (reported["maxItems"], reported["items"]["properties"]["s"]["enum"]) == (1, [2])
+
+
+def test_an_article_whose_statements_the_rules_settle_asks_for_none(sample_raw: str) -> None:
+    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1")).plan(sample_raw)
+    assert plan.calls[0].schema["properties"]["reported"]["maxItems"] == 0
+    assert len({r.sentence for r in plan.reported}) >= 6

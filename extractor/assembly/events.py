@@ -8,7 +8,7 @@ from extractor.candidates.actors import PlaceMention
 from extractor.candidates.events import EventCandidate
 from extractor.linguistic.sentences import Sentence, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.rules.attribution import attribute_sentence
+from extractor.candidates.attribution import attribute_sentence
 from extractor.rules.dates import find_time_expressions, resolve
 from extractor.rules.event_status import event_status
 from extractor.rules.event_types import event_mode

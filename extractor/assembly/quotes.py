@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from extractor.assembly.speakers import speaker_id
 from extractor.candidates.quotes import QuoteCandidate
-from extractor.candidates.statements import ReportedCandidate
+from extractor.candidates.statements import ReportedCandidate, settled
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.rules.attribution import attribute_quote, attribute_sentence, find_speech_cue
+from extractor.candidates.attribution import attribute_quote, attribute_sentence, find_speech_cue
 from extractor.rules.reported import content_span, cue_span
 from extractor.schemas import Quote, QuoteKind, Span
 from extractor.schemas.response import EntitiesResponse, QuoteJudgement
@@ -23,7 +23,6 @@ the 1.5B model on llama-server rejects such fragments where llama-cpp-python's r
 INHERIT_WITHIN = 600
 """Characters within which an unattributed quotation continues the last attributed speaker."""
 MIXED_COVER = 0.5
-MIN_REPORTED_WORDS = 3
 STATEMENT_GAP = 60
 """Characters between two fragments of one statement: room for an attribution ("he said")."""
 
@@ -111,7 +110,7 @@ def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]
         cue = Span(start=item.cue_start, end=item.cue_end, text=text[item.cue_start:item.cue_end])
         content = Span(start=item.content_start, end=item.content_end,
                        text=text[item.content_start:item.content_end], alignment="detected")
-        if item.speaker and len(content.text.split()) >= MIN_REPORTED_WORDS:
+        if settled(text, item):
             found.append((item.speaker_start or item.cue_start, item.speaker, cue, content, _named(item.speaker)))
             covered.add(item.sentence)
     rules: dict[int, tuple[str, Span]] = {}

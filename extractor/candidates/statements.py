@@ -33,6 +33,17 @@ class ReportedCandidate:
     speaker_start: int | None
 
 
+MIN_REPORTED_WORDS = 3
+"""Reported content shorter than this is no statement (the parse's and the model's alike)."""
+
+
+def settled(text: str, candidate: ReportedCandidate) -> bool:
+    """Whether the parse found this reported speech whole: a speaker and a content of
+    ``MIN_REPORTED_WORDS`` words or more (assembly keeps it, and ignores the model there)."""
+    content = text[candidate.content_start:candidate.content_end]
+    return bool(candidate.speaker) and len(content.split()) >= MIN_REPORTED_WORDS
+
+
 def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
     """Every reporting verb with a clausal complement, and every "according to X", in text order."""
     found = []

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from extractor.candidates.actors import ActorGroup, PlaceMention, find_actor_candidates, find_places, group_candidates
 from extractor.candidates.events import EventCandidate, find_event_candidates
 from extractor.candidates.quotes import QuoteCandidate, find_quotes
-from extractor.candidates.statements import ReportedCandidate, find_reported
+from extractor.candidates.attribution import attribute_sentence, find_speech_cue
+from extractor.candidates.statements import ReportedCandidate, find_reported, settled
 from extractor.linguistic.nlp import parse
 from extractor.linguistic.sentences import Sentence, sentences
 from extractor.plan.chunks import Chunk, plan_chunks
@@ -67,6 +68,8 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     doc = parse(article.text)
     groups = group_candidates(find_actor_candidates(doc))
     events = find_event_candidates(doc, sents, groups)
+    reported = find_reported(doc, sents)
+    open_questions = open_reported(article.text, sents, reported)
     calls = []
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
         chunk_events = [e for e in events if chunk.start <= e.start < chunk.end and e.asks_model]
@@ -79,10 +82,20 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
                 continue
             model = RESPONSE_MODELS[step]
             prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
-            calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=
-                                                                  chunk.sentence_numbers, event_types=types, **ids),
+            numbers = [n for n in chunk.sentence_numbers if n in open_questions]
+            calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=numbers,
+                                                                  event_types=types, **ids),
                                      chunk, frozenset(g.id for g in chunk_actors), frozenset(ids["event_ids"])))
-    return ArticlePlan(article, sents, quotes, calls, groups, events, find_places(doc), find_reported(doc, sents))
+    return ArticlePlan(article, sents, quotes, calls, groups, events, find_places(doc), reported)
+
+
+def open_reported(text: str, sents: list[Sentence], reported: list[ReportedCandidate]) -> set[int]:
+    """The sentences the model may name as reported speech: those with a speech verb whose
+    statement neither the parse nor the attribution patterns settle (assembly ignores the model's
+    answer for those, so offering them would only cost generated tokens)."""
+    settled_by_parse = {r.sentence for r in reported if settled(text, r)}
+    return {s.index for s in sents if s.index not in settled_by_parse and find_speech_cue(text, s) is not None
+            and attribute_sentence(text, s) is None}
 
 
 def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numbers: list[int],
@@ -97,7 +110,7 @@ def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numb
     sentence that does not exist, judges every quotation, actor and marked word exactly once, and
     cannot call a word an event it cannot report.
     """
-    sentence_enum = sorted(sentence_numbers) or [1]
+    sentence_enum = sorted(sentence_numbers) or [0]
     allowed = event_types or {}
 
     def by_id(ids: list[str], node: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +135,7 @@ def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numb
         if isinstance(props, dict) and "s" in props:
             props["s"] = {**props["s"], "enum": sentence_enum}
         if key == "reported" and out.get("type") == "array":
-            out["maxItems"] = max(1, len(sentence_enum))
+            out["maxItems"] = len(sentence_numbers)
         return out
 
     return walk(schema)

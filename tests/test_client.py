@@ -48,7 +48,7 @@ def test_bad_choices_are_explained() -> None:
 def test_json_mode_requests_carry_the_schema_for_constrained_decoding() -> None:
     schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
     local = request_options(resolve_endpoint(env={}), schema)
-    assert local["extra_body"] == {"repeat_penalty": 1.1, "response_format": {"type": "text"},
+    assert local["extra_body"] == {"response_format": {"type": "text"},
                                    "grammar": compact_grammar(schema)}
     assert (local["temperature"], local["seed"]) == (0.0, 0)
     hosted_json = request_options(resolve_endpoint(env={"OPENAI_API_KEY": "k"}, mode="json"), schema)

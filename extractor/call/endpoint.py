@@ -23,11 +23,6 @@ BACKENDS: tuple[str, ...] = ("local", "openai")
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_API_KEY = "sk-local-no-key"
 LOCAL_MAX_TOKENS = 1200
-LOCAL_REPEAT_PENALTY: float | None = None
-"""Off, as llama-server has it. llama-cpp-python's 1.1 was tried: it stopped the model listing
-every sentence as reported speech, but it also penalises the repeated ``"quote":true`` of a
-quotes list, and PolNeAR direct-quote recall fell from 0.885 to 0.788 on the first 24 documents;
-the reported-speech offer now bounds that list instead."""
 
 MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -50,6 +45,9 @@ class Endpoint:
     seed: int | None = 0
     max_tokens: int = 2048
     repeat_penalty: float | None = None
+    """Sent to llama.cpp servers when set; off by default. llama-cpp-python's 1.1 was tried: it
+    stopped runaway reported-speech lists but penalised the repeated ``"quote":true`` of a quotes
+    list (PolNeAR direct-quote recall 0.885 -> 0.788 on the first 24 documents)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     local_model_path: str | None = None
     response_cache: str | None = None
@@ -129,8 +127,6 @@ def resolve_endpoint(*, backend: Backend | None = None, model: str | None = None
         raise ConfigError("the local server needs at least 1 slot")
     if backend == "local":
         settings.setdefault("max_tokens", LOCAL_MAX_TOKENS)
-        if LOCAL_REPEAT_PENALTY is not None:
-            settings.setdefault("repeat_penalty", LOCAL_REPEAT_PENALTY)
         if fast and model and model != FAST_MODEL.name:
             raise ConfigError(f"--fast runs {FAST_MODEL.name}; it cannot be combined with --model {model}")
         model = model or (FAST_MODEL if fast else DEFAULT_MODEL).name

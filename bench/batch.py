@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -52,9 +53,15 @@ def write_archive(path: Path, n: int) -> None:
             handle.write(json.dumps(synthetic_article(i, rng)) + "\n")
 
 
-def _cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def _cpu_s(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds a running process has used (the loopback server's), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def spacy_cpu_s(archive: str) -> float:
@@ -69,7 +76,7 @@ def spacy_cpu_s(archive: str) -> float:
     return _cpu_s() - before
 
 
-def run_one(archive: str, out: str, url: str, concurrency: int) -> None:
+def run_one(archive: str, out: str, url: str, concurrency: int, parse_processes: int) -> None:
     """Child mode: one batch run, figures as JSON on stdout (CPU: this process, all its threads)."""
     from extractor import resolve_endpoint
     from extractor.batch import BatchOptions, extract_many
@@ -77,19 +84,26 @@ def run_one(archive: str, out: str, url: str, concurrency: int) -> None:
 
     config = resolve_endpoint(backend="local", base_url=url, local_server="llama-server", local_slots=concurrency)
     load_pipeline()
-    cpu_before, started = _cpu_s(), time.perf_counter()
-    summary = extract_many([archive], out, endpoint=config, options=BatchOptions(concurrency=concurrency, cache=False))
+    cpu_before, workers_before, started = _cpu_s(), _cpu_s(resource.RUSAGE_CHILDREN), time.perf_counter()
+    summary = extract_many([archive], out, endpoint=config, options=BatchOptions(concurrency=concurrency, cache=False,
+                                                                                    parse_processes=parse_processes))
     elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu_before
+    workers = _cpu_s(resource.RUSAGE_CHILDREN) - workers_before
     print(json.dumps({"elapsed_s": elapsed, "done": summary.counters.done, "failed": summary.counters.failed,
                       "skipped": summary.counters.already_done, "requests": summary.totals.calls, "cpu_s": cpu,
+                      "workers_cpu_s": workers,
                       "spacy_cpu_s": spacy_cpu_s(archive) if summary.totals.calls else 0.0,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def child(archive: Path, out: Path, url: str, concurrency: int) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--child", str(archive), str(out), url, str(concurrency)],
+def child(archive: Path, out: Path, url: str, concurrency: int, parse_processes: int, server: int) -> dict:
+    """One configuration in its own process; the loopback server's CPU over the run added."""
+    before = process_cpu_s(server)
+    result = subprocess.run([sys.executable, __file__, "--child", str(archive), str(out), url, str(concurrency),
+                             str(parse_processes)],
                             capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return {**figures, "server_cpu_s": process_cpu_s(server) - before}
 
 
 def main() -> None:
@@ -99,21 +113,30 @@ def main() -> None:
     parser.add_argument("--articles-at-1", type=int, default=250, help="fewer at concurrency 1 (0.4 s each)")
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--memory-check", type=int, default=5000, help="articles for the flat-memory run (0: skip)")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--parse-processes", type=int, default=None,
+                        help="spaCy worker processes (default: the batch's own default on this machine)")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        archive, out, url, concurrency = args.child
-        run_one(archive, out, url, int(concurrency))
+        archive, out, url, concurrency, processes = args.child
+        run_one(archive, out, url, int(concurrency), int(processes))
         return
 
+    from extractor.settings import default_parse_processes
+
+    processes = default_parse_processes() if args.parse_processes is None else args.parse_processes
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     server = subprocess.Popen([sys.executable, "-m", "tests.servers", "--delay", str(args.latency)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     try:
         url = server.stdout.readline().strip()
-        print(f"loopback model at {url}, {args.latency * 1000:.0f} ms per request; work dir {work}")
+        print(f"loopback model at {url}, {args.latency * 1000:.0f} ms per request; {processes} spaCy worker "
+              f"process(es); work dir {work}")
+        print("CPU ms per request: batch = the batch process (every thread), workers = its spaCy worker "
+              "processes, spaCy = spaCy's parse of the same texts measured apart, client = batch + workers - "
+              "spaCy, server = the loopback model's process")
         print(f"{'concurrency':>11} {'articles':>8} {'seconds':>8} {'req/s':>8} {'ideal':>8} {'share':>6} "
-              f"{'art/s':>7} {'CPU ms/req':>10} {'spaCy':>6} {'rest':>6} {'peak MB':>8}")
+              f"{'art/s':>7} {'batch':>6} {'workers':>7} {'spaCy':>6} {'client':>6} {'server':>6} {'peak MB':>8}")
         last = None
         for concurrency in args.concurrency:
             n = args.articles_at_1 if concurrency == 1 else args.articles
@@ -121,26 +144,27 @@ def main() -> None:
             if not archive.exists():
                 write_archive(archive, n)
             out = work / f"run-c{concurrency}"
-            figures = child(archive, out, url, concurrency)
+            figures = child(archive, out, url, concurrency, processes, server.pid)
             rate = figures["requests"] / figures["elapsed_s"]
             ideal = concurrency / args.latency
             per_request = 1000 / figures["requests"]
-            cpu, spacy = figures["cpu_s"] * per_request, figures["spacy_cpu_s"] * per_request
+            cpu, workers = figures["cpu_s"] * per_request, figures["workers_cpu_s"] * per_request
+            spacy, server_cpu = figures["spacy_cpu_s"] * per_request, figures["server_cpu_s"] * per_request
             print(f"{concurrency:>11} {n:>8} {figures['elapsed_s']:>8.1f} {rate:>8.1f} {ideal:>8.1f} "
-                  f"{rate / ideal:>6.0%} {figures['done'] / figures['elapsed_s']:>7.1f} {cpu:>10.1f} {spacy:>6.1f} "
-                  f"{cpu - spacy:>6.1f} {figures['peak_rss_mb']:>8.0f}")
+                  f"{rate / ideal:>6.0%} {figures['done'] / figures['elapsed_s']:>7.1f} {cpu:>6.1f} {workers:>7.1f} "
+                  f"{spacy:>6.1f} {cpu + workers - spacy:>6.1f} {server_cpu:>6.1f} {figures['peak_rss_mb']:>8.0f}")
             assert figures["done"] == n and figures["failed"] == 0, figures
             last = (archive, out, url, concurrency)
         if last:
             archive, out, url, concurrency = last
-            again = child(archive, out, url, concurrency)
+            again = child(archive, out, url, concurrency, processes, server.pid)
             print(f"resume of the finished run (concurrency {concurrency}): {again['elapsed_s']:.2f} s, "
                   f"{again['skipped']} records skipped, {again['done']} re-extracted")
         if args.memory_check:
             concurrency = max(args.concurrency)
             archive = work / f"archive-{args.memory_check}.jsonl"
             write_archive(archive, args.memory_check)
-            figures = child(archive, work / "run-memory", url, concurrency)
+            figures = child(archive, work / "run-memory", url, concurrency, processes, server.pid)
             print(f"flat memory: {args.memory_check} articles at concurrency {concurrency}: peak "
                   f"{figures['peak_rss_mb']:.0f} MB in {figures['elapsed_s']:.1f} s")
     finally:

@@ -163,6 +163,10 @@ def batch_command(
                                                  "'-' reads JSONL from standard input."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: run.sqlite, results.jsonl, tables/."),
     concurrency: Optional[int] = typer.Option(None, help="Requests in flight (default: the local server's slots, 8 hosted)."),
+    parse_processes: Optional[int] = typer.Option(
+        None, "--parse-processes", min=0,
+        help="spaCy worker processes once past the first records (0: parse in the batch process; "
+             "default: one per two cores)."),
     rpm: Optional[float] = typer.Option(None, help="Requests per minute limit."),
     tpm: Optional[float] = typer.Option(None, help="Tokens per minute limit."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Retry records that failed in earlier runs."),
@@ -194,7 +198,7 @@ def batch_command(
 
     options = BatchOptions(
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
-        cache_path=cache_path, steps=parse_steps(steps),
+        cache_path=cache_path, steps=parse_steps(steps), parse_processes=parse_processes,
         sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,
                                               url=url_field), max_chars=max_chars, format=input_format))
     console = Console(stderr=True)

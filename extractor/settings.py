@@ -27,6 +27,19 @@ CHUNK_OVERLAP_SENTENCES = 2
 PARSE_WINDOW = 16
 """A batch parses up to this many upcoming records together (spaCy's ``nlp.pipe``)."""
 
+PARSE_PROCESSES_MAX = 4
+
+PARSE_PROCESSES_AFTER = 64
+"""A batch starts its spaCy worker processes only once it has read more records than this (a
+worker takes about 2 s of CPU to start and load the pipeline; a short batch parses in a thread)."""
+
+
+def default_parse_processes() -> int:
+    """spaCy worker processes for a large batch: one per two cores, at least one, at most
+    ``PARSE_PROCESSES_MAX`` (the batch process keeps a core for requests and assembly)."""
+    return max(1, min(PARSE_PROCESSES_MAX, (os.cpu_count() or 1) // 2))
+
+
 LOCAL_SERVERS: tuple[str, ...] = ("llama-server", "llama-cpp-python")
 """What serves the embedded model: llama.cpp's own server (slots, continuous batching, a prompt
 cache in RAM) or llama-cpp-python's (one prompt state, one request at a time)."""

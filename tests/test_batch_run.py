@@ -252,8 +252,8 @@ def test_async_iterator_yields_each_outcome_without_a_run_directory() -> None:
 
 
 def test_a_long_run_keeps_no_per_request_objects_alive(tmp_path: Path) -> None:
-    """Memory must stay flat on any archive: instructor derives a response-model class per request,
-    and nothing of ours may keep those classes (or their schemas) alive."""
+    """Memory must stay flat on any archive: instructor is handed one wrapped class per response
+    model (not one per request), and nothing of ours keeps per-request classes or schemas alive."""
     import gc
 
     from extractor.schemas import response
@@ -310,3 +310,73 @@ def test_a_failure_parsing_ahead_loses_no_record(tmp_path: Path, monkeypatch) ->
     assert (summary.totals.done, summary.totals.failed) == (4, 0)
     results = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
     assert [r["article"]["id"] for r in results] == ["a000", "a001", "a002", "a003"]
+
+
+def test_a_large_batch_parses_in_a_worker_process_and_gives_what_a_thread_gives(tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """Past ``PARSE_PROCESSES_AFTER`` records read the parsing moves to a spaCy worker process:
+    this process then parses only the first records, and every result is the one an in-process parse gives."""
+    import multiprocessing
+
+    from spacy.language import Language
+
+    from extractor.settings import PARSE_PROCESSES_AFTER, PARSE_WINDOW
+
+    n = PARSE_PROCESSES_AFTER + 3 * 16
+    archive = _archive(tmp_path / "in.jsonl", n)
+    extract_many([archive], tmp_path / "thread", options=BatchOptions(steps=(), parse_processes=0))
+    here: list[str] = []
+    pipe, call = Language.pipe, Language.__call__
+
+    def counted_pipe(self, texts, **kwargs):  # noqa: ANN001, ANN202
+        texts = list(texts)
+        here.extend(texts)
+        return pipe(self, texts, **kwargs)
+
+    def counted_call(self, text, **kwargs):  # noqa: ANN001, ANN202
+        here.append(text)
+        return call(self, text, **kwargs)
+
+    monkeypatch.setattr(Language, "pipe", counted_pipe)
+    monkeypatch.setattr(Language, "__call__", counted_call)
+    summary = extract_many([archive], tmp_path / "workers", options=BatchOptions(steps=(), parse_processes=1))
+    assert (summary.totals.done, summary.totals.failed) == (n, 0)
+    assert 0 < len(here) <= PARSE_PROCESSES_AFTER + PARSE_WINDOW < n
+    assert multiprocessing.active_children() == []
+    by_thread = (tmp_path / "thread" / "results.jsonl").read_text().splitlines()
+    by_workers = (tmp_path / "workers" / "results.jsonl").read_text().splitlines()
+
+    def comparable(line: str) -> dict:
+        result = json.loads(line)
+        result.pop("provenance")
+        return result
+
+    assert [comparable(line) for line in by_workers] == [comparable(line) for line in by_thread]
+
+
+def test_a_batch_stopped_early_stops_reading_its_input() -> None:
+    """The input is read in a thread ahead of the workers; leaving the outcome iterator early
+    must end that thread, not leave it blocked on an endless input."""
+    import threading
+
+    from extractor import aextract_many
+
+    def endless():
+        i = 0
+        while True:
+            yield {"id": f"r{i}", "text": _article(i)}
+            i += 1
+
+    async def first_three() -> list[str]:
+        ids = []
+        async for outcome in aextract_many(endless(), steps=(), concurrency=2, parse_processes=0):
+            ids.append(outcome.id)
+            if len(ids) == 3:
+                break
+        return ids
+
+    assert asyncio.run(first_three()) == ["r0", "r1", "r2"]
+    deadline = time.monotonic() + 5
+    while any(t.name == "extractor-read" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "extractor-read" for t in threading.enumerate())

@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import queue
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,9 +32,10 @@ from extractor.call.limits import RequestLimiter
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
 from extractor.errors import ExtractionError, InputError
-from extractor.linguistic.nlp import load_pipeline, parse_ahead
+from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
 from extractor.schemas import ArticleExtraction
-from extractor.settings import DEFAULT_STEPS, PARSE_WINDOW, cache_dir
+from extractor.settings import (DEFAULT_STEPS, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
+                                default_parse_processes)
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
 
@@ -63,6 +67,11 @@ class BatchOptions:
     cache_path: Path | None = None
     steps: tuple[str, ...] = DEFAULT_STEPS
     sources: SourceOptions = field(default_factory=SourceOptions)
+    parse_processes: int | None = None
+    """spaCy worker processes parsing the next records once the batch is past
+    ``PARSE_PROCESSES_AFTER`` records (0: always a thread of this process; ``None``:
+    ``default_parse_processes()``). A script using them needs the ``if __name__ == "__main__":``
+    guard, as for any ``multiprocessing`` use."""
 
 
 @dataclass
@@ -133,6 +142,65 @@ def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **en
     return Extractor(endpoint, steps=options.steps, limiter=limiter), limiter
 
 
+class _ReadAhead:
+    """The input read in a thread into a bounded buffer, so the event loop takes every record
+    already read at once: one thread hop a record left the workers waiting for input while the
+    loop was busy (about 30 records a second at 32 in flight). Exceptions from the input are
+    raised in the loop, in order."""
+
+    _END = object()
+
+    def __init__(self, items: Iterable[Any], buffered: int) -> None:
+        self._buffer: queue.Queue[Any] = queue.Queue(maxsize=buffered)
+        self._stopped = threading.Event()
+        self._ready: deque[Any] = deque()
+        self._thread = threading.Thread(target=self._read, args=(iter(items),), daemon=True,
+                                        name="extractor-read")
+        self._thread.start()
+
+    def _read(self, items: Iterator[Any]) -> None:
+        try:
+            for item in items:
+                if not self._put(item):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the event loop
+            self._put(exc)
+            return
+        self._put(self._END)
+
+    def _put(self, item: Any) -> bool:
+        while not self._stopped.is_set():
+            try:
+                self._buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __aiter__(self) -> "_ReadAhead":
+        return self
+
+    async def __anext__(self) -> Any:
+        if not self._ready:
+            self._ready.append(await asyncio.to_thread(self._buffer.get))
+            while True:
+                try:
+                    self._ready.append(self._buffer.get_nowait())
+                except queue.Empty:
+                    break
+        item = self._ready.popleft()
+        if item is self._END:
+            self._ready.appendleft(item)
+            raise StopAsyncIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        """Let the reading thread end (the batch stopped before the input did)."""
+        self._stopped.set()
+
+
 class _Batch:
     """One invocation over ``inputs``: producer, workers and (with an output directory) the store."""
 
@@ -161,6 +229,9 @@ class _Batch:
         self.run = run_key(extractor)
         self.claim = uuid.uuid4().hex
         self.counters = BatchCounters(backend=extractor.endpoint.backend, model=extractor.endpoint.model)
+        self._processes = default_parse_processes() if options.parse_processes is None else options.parse_processes
+        self.parser: ParseWorkers | None = None
+        self._parsing: deque[tuple[asyncio.Future[Any], list[InputRecord]]] = deque()
         self.cache = response_cache(extractor.endpoint)
         self._cache_hits_before = self.cache.hits if self.cache else 0
         if store is not None:
@@ -174,6 +245,8 @@ class _Batch:
         return BatchSummary(self.store.directory, self.run, self.counters, self.store.counts(self.run), outputs)
 
     def close(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
         self.extractor.close()
         if self.store is not None:
             self.store.close()
@@ -201,10 +274,10 @@ class _Batch:
 
     async def _produce(self, queue: asyncio.Queue[InputRecord | None], results: asyncio.Queue[Outcome | None],
                        workers: int) -> None:
-        items = read_inputs(self.inputs, self.options.sources)
+        reader = _ReadAhead(read_inputs(self.inputs, self.options.sources), PARSE_WINDOW * 4)
         window: list[InputRecord] = []
         try:
-            while (item := await asyncio.to_thread(next, items, None)) is not None:
+            async for item in reader:
                 self.counters.read += 1
                 if isinstance(item, InputFailure):
                     outcome = self._input_failure(item)
@@ -214,23 +287,45 @@ class _Batch:
                     window.append(item)
                     if len(window) >= PARSE_WINDOW or queue.empty():
                         await self._hand_over(window, queue)
-            await self._hand_over(window, queue)
+            await self._hand_over(window, queue, last=True)
         finally:
+            reader.stop()
             for _ in range(workers):
                 await queue.put(None)
 
-    @staticmethod
-    async def _hand_over(window: list[InputRecord], queue: asyncio.Queue[InputRecord | None]) -> None:
-        """Parse the window's records together (``nlp.pipe``, off the event loop), then queue them:
-        a window fills while the workers are busy and is handed over at once when they run dry."""
+    async def _hand_over(self, window: list[InputRecord], queue: asyncio.Queue[InputRecord | None],
+                         last: bool = False) -> None:
+        """Start parsing the window's records together (``nlp.pipe``, off the event loop: in worker
+        processes, else a thread), then queue the records of the windows parsed, in reading order.
+        A window fills while the workers are busy and is handed over at once when they run dry;
+        as many windows parse at once as there are parse processes."""
         if window:
+            if self.parser is None and self._processes > 0 and self.counters.read > PARSE_PROCESSES_AFTER:
+                self.parser = ParseWorkers(self._processes)
+            self._parsing.append((asyncio.ensure_future(self._parse([r.text for r in window])), list(window)))
+            window.clear()
+        in_flight = self._processes if self.parser is not None else 1
+        while self._parsing and (last or len(self._parsing) > in_flight or self._parsing[0][0].done()
+                                 or queue.empty()):
+            parsing, records = self._parsing.popleft()
             try:
-                await asyncio.to_thread(parse_ahead, [record.text for record in window])
+                await parsing
             except Exception:  # noqa: BLE001 - parsing ahead only saves time; each record is parsed again
                 pass           # in its own extraction, where a failure is recorded with its reason
-            for record in window:
+            for record in records:
                 await queue.put(record)
-            window.clear()
+
+    async def _parse(self, texts: list[str]) -> None:
+        """Parse ahead in a worker process; in a thread without workers or when a worker failed."""
+        if self.parser is not None:
+            try:
+                packed = await asyncio.wrap_future(self.parser.submit(texts))
+            except Exception:  # noqa: BLE001 - a lost worker only costs the parse in this process
+                pass
+            else:
+                self.parser.keep(texts, packed)
+                return
+        await asyncio.to_thread(parse_ahead, texts)
 
     def _admit(self, record: InputRecord) -> bool:
         """Queue the record unless this run already has it (done, failed and not retried, or read twice)."""

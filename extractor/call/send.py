@@ -7,12 +7,14 @@ the step is lost with a warning; either way the article goes on.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
+from instructor.v2.core.function_calls import response_schema
 from pydantic import BaseModel
 
 from extractor.call.client import request_options
@@ -28,8 +30,15 @@ from extractor.schemas.response import GroundingContext, grounded_by
 def request_kwargs(endpoint: Endpoint, call: PlannedCall, max_reasks: int) -> dict[str, Any]:
     """instructor's arguments for ``call``; no validation ``context``, so no message is ever
     rendered as a template (the grounding reaches the validators through ``grounded_by``)."""
-    return dict(response_model=call.response_model, messages=call.prompt.messages, max_retries=max_reasks,
-                **request_options(endpoint, call.schema))
+    return dict(response_model=instructor_model(call.response_model), messages=call.prompt.messages,
+                max_retries=max_reasks, **request_options(endpoint, call.schema))
+
+
+@functools.cache
+def instructor_model(model: type[BaseModel]) -> type[BaseModel]:
+    """The response model as instructor's own wrapper class, derived once per model: instructor
+    otherwise derives a new class per request and recomputes its JSON schema (about 6 ms)."""
+    return response_schema(model)
 
 
 def send(client: instructor.Instructor, endpoint: Endpoint, call: PlannedCall, grounding: GroundingContext,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,9 +88,45 @@ def parse_ahead(texts: Iterable[str], batch_size: int = 16) -> list[Doc]:
     ``PARSED_AHEAD_MAX``. Returns the documents of the distinct texts, in order."""
     texts = list(dict.fromkeys(texts))
     docs = list(load_pipeline().pipe(texts, batch_size=batch_size))
+    _keep(texts, docs)
+    return docs
+
+
+def _keep(texts: list[str], docs: list[Doc]) -> None:
     with _LOCK:
         for text, doc in zip(texts, docs):
             _AHEAD[text] = doc
         while len(_AHEAD) > PARSED_AHEAD_MAX:
             _AHEAD.popitem(last=False)
-    return docs
+
+
+def _parse_to_bytes(texts: list[str]) -> bytes:
+    """A parse worker's job: the texts' documents as one ``DocBin`` (0.3 ms a document to pack
+    and unpack, against about 15 ms to parse)."""
+    from spacy.tokens import DocBin
+
+    return DocBin(docs=load_pipeline().pipe(texts, batch_size=16)).to_bytes()
+
+
+class ParseWorkers:
+    """spaCy in worker processes, so parsing a batch's next records runs beside the event loop
+    instead of holding its interpreter lock. Each worker loads and verifies the same pipeline;
+    the documents come back as ``DocBin`` bytes with every annotation the candidates read."""
+
+    def __init__(self, processes: int) -> None:
+        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=load_pipeline)
+
+    def submit(self, texts: list[str]) -> Future[bytes]:
+        """Start parsing ``texts`` in a worker; hand the result to ``keep``."""
+        return self._pool.submit(_parse_to_bytes, list(dict.fromkeys(texts)))
+
+    @staticmethod
+    def keep(texts: list[str], packed: bytes) -> None:
+        """Unpack a worker's documents so each later ``parse`` of these texts finds its own."""
+        from spacy.tokens import DocBin
+
+        _keep(list(dict.fromkeys(texts)), list(DocBin().from_bytes(packed).get_docs(load_pipeline().vocab)))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ Usage:
   python bench/speed.py --langextract-python /path/to/venv/bin/python [--docs 10]
   python bench/speed.py --skip-langextract                      # our side only
   python bench/speed.py --server llama-cpp-python --skip-langextract
+  python bench/speed.py --skip-langextract --skip-sequential --slots 4   # a batch at N = 4
 
 One embedded server (the default Qwen2.5-Coder-1.5B Q4_K_M; llama.cpp's llama-server with the
 default slots unless told otherwise) serves both tools in turn. Ours runs with its default steps:
@@ -107,6 +108,7 @@ def main() -> int:
     parser.add_argument("--langextract-python", default=None)
     parser.add_argument("--skip-langextract", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-sequential", action="store_true", help="only the batch (articles/hour at --slots)")
     args = parser.parse_args()
     if not args.skip_langextract and not args.langextract_python:
         parser.error("--langextract-python (a venv with langextract[openai]==1.7.1) or --skip-langextract")
@@ -118,15 +120,15 @@ def main() -> int:
     with LocalServer(resolve_model_path(), model, engine=args.server, slots=slots) as server:
         url = server.start()
         endpoint = resolve_endpoint(backend="local", base_url=url, local_server=args.server, local_slots=slots)
-        ours_s = ours(docs, endpoint)
+        ours_s = [] if args.skip_sequential else ours(docs, endpoint)
         batch_s = None if args.skip_batch else ours_batch(docs, endpoint)
         theirs_s = ([] if args.skip_langextract else
                     langextract(docs, url, model, args.langextract_python, slots))
-    ours_rate = summary("ours", ours_s)
+    ours_rate = summary("ours", ours_s) if ours_s else 0.0
     if batch_s:
         batch_rate = 3600 * len(docs) / batch_s
         print(f"{'ours as a batch':18s} {len(docs)} articles in {batch_s:.1f} s, {batch_rate:.1f} articles/hour")
-    if theirs_s:
+    if theirs_s and ours_s:
         theirs_rate = summary("langextract", theirs_s)
         print(f"ours / langextract articles per hour: {ours_rate / theirs_rate:.2f}x one at a time"
               + (f", {batch_rate / theirs_rate:.2f}x as a batch" if batch_s else ""))

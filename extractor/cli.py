@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract``, ``batch``, ``status``, ``eval``, ``schema``, ``model install|path``,
-``server install|path``."""
+"""Command line: ``extractor extract``, ``batch``, ``status``, ``view``, ``export``, ``eval``, ``schema``,
+``model install|path``, ``server install|path``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.engine import Extractor
 from extractor.errors import ExtractorError
 from extractor.input.article import read_article_file
+from extractor.evaluation.loaders import FORMATS as GOLD_FORMATS
+from extractor.output.exports import EXPORTERS
 from extractor.plan.options import parse_steps
 from extractor.settings import DEFAULT_LOCAL_SERVER, DEFAULT_STEPS, LOCAL_SERVERS, LOCAL_SLOTS, MAX_ARTICLE_CHARS
 
@@ -110,7 +112,7 @@ def extract_command(
 @app.command("eval")
 def eval_command(
     gold: Path = typer.Argument(..., exists=True, help="Gold corpus: PolNeAR split dir, WikiEvents or native JSONL."),
-    fmt: str = typer.Option(..., "--format", help="polnear, wikievents or native."),
+    fmt: str = typer.Option(..., "--format", help=f"One of: {', '.join(GOLD_FORMATS)}."),
     predictions: Optional[Path] = typer.Option(None, help="Score these ArticleExtraction JSON/JSONL results "
                                                            "instead of running the extraction."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report as JSON."),
@@ -226,6 +228,50 @@ def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False,
             if number == 1:
                 console.print("[dim]earlier runs in this directory (another model, prompt or steps):[/]")
             print_run(store.counts(run), console)
+
+
+@app.command("view")
+def view_command(
+    source: Path = typer.Argument(..., exists=True, help="A batch output directory, a results.jsonl or one result's JSON."),
+    out: Path = typer.Option(Path("review.html"), "--out", "-o", help="The HTML file to write."),
+    open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
+) -> None:
+    """Write one self-contained HTML page to review the results by eye (works offline, from file://)."""
+    from extractor.output.results import read_results
+    from extractor.output.review import write_review_page
+
+    with reported_errors():
+        found = read_results(source)
+        path = write_review_page(found, out)
+    for bad in found.bad_lines:
+        err.print(f"[yellow]skipped[/] {bad.reason}")
+    Console().print(f"[green]wrote[/] {path}: {len(found.results)} article(s), {len(found.failures)} failed "
+                    f"record(s), {len(found.bad_lines)} unreadable line(s)")
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+@app.command("export")
+def export_command(
+    source: Path = typer.Argument(..., exists=True, help="A batch output directory, a results.jsonl or one result's JSON."),
+    fmt: str = typer.Option(..., "--format", help=f"One of: {', '.join(EXPORTERS)}."),
+    out: Path = typer.Option(..., "--out", "-o", help="plover: a JSONL file; labelstudio: a JSON file; "
+                                                     "brat: a directory."),
+) -> None:
+    """Export results for event-data users (PLOVER JSON) or annotators (Label Studio, brat)."""
+    from extractor.output.exports import export_results
+    from extractor.output.results import read_results
+
+    with reported_errors():
+        found = read_results(source)
+        report = export_results(found, fmt, out)
+    for bad in found.bad_lines:
+        err.print(f"[yellow]skipped[/] {bad.reason}")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/] {note}")
+    Console().print(f"[green]wrote[/] {', '.join(str(p) for p in report.paths)}: {report.summary}")
 
 
 @app.command("schema")

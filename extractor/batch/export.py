@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractor.batch.store import RunStore
+from extractor.output.results import FAILURES_FILE, RESULTS_FILE
 from extractor.schemas import ArticleExtraction
 
 BATCH_ROWS = 2000
@@ -146,7 +147,7 @@ def export_run(store: RunStore, run: str, directory: Path | None = None) -> Expo
     directory = Path(directory or store.directory)
     tables_dir = directory / "tables"
     tables_dir.mkdir(parents=True, exist_ok=True)
-    results_path, failures_path = directory / "results.jsonl", directory / "failures.jsonl"
+    results_path, failures_path = directory / RESULTS_FILE, directory / FAILURES_FILE
     writers = {name: _TableWriter(name, tables_dir) for name in TABLES}
     complete = False
     try:

@@ -1,4 +1,5 @@
-"""Loaders for PolNeAR (brat standoff attributions) and WikiEvents (JSONL) into ``GoldDocument``."""
+"""Loaders for PolNeAR (brat standoff attributions), WikiEvents (JSONL) and Label Studio exports
+(annotators' corrections of our pre-annotations) into ``GoldDocument``."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from extractor.evaluation.kairos import ROLE_TO_OURS, to_plover
 
 QUOTE_MARKS = "“\"‘'«„"
 NAMED_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "GPE": "COUNTRY"}
-FORMATS = ("polnear", "wikievents", "native")
+FORMATS = ("polnear", "wikievents", "native", "labelstudio")
 
 
 def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
-    """Load a gold corpus: ``polnear`` (a split directory), ``wikievents`` or ``native`` (a JSONL file)."""
+    """Load a gold corpus: ``polnear`` (a split directory), ``wikievents`` or ``native`` (a JSONL
+    file), ``labelstudio`` (a Label Studio JSON export)."""
     path = Path(path)
     if fmt == "polnear":
         return load_polnear(path)
@@ -23,6 +25,8 @@ def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
         return load_wikievents(path if path.is_file() else path / "dev.jsonl")
     if fmt == "native":
         return load_native(path)
+    if fmt == "labelstudio":
+        return load_labelstudio(path)
     raise ConfigError(f"unknown gold format {fmt!r}; use one of {FORMATS}")
 
 
@@ -127,3 +131,69 @@ def _rebuild_text(sentences: list) -> str:
         parts.append(sentence)
         length += len(sentence)
     return "".join(parts)
+
+
+def load_labelstudio(path: Path) -> list[GoldDocument]:
+    """Gold from a Label Studio JSON export of tasks made by ``extractor export --format labelstudio``:
+    each task's last submitted (not cancelled) annotation; tasks nobody annotated are not gold and
+    are left out. Regions of the ``actor`` control are actor mentions (grouped into actors by their
+    meta text, the canonical name, and type), ``quote`` regions are quotations with the name of the
+    region their ``speaker`` relation points at as speaker (a quotation inside another, such as a direct quote within a reported
+    statement, is part of that one attribution), ``event`` regions are event triggers with their
+    relations as arguments."""
+    from extractor.output.labelstudio import ACTOR, EVENT, QUOTE, SPEAKER, TEXT
+
+    try:
+        tasks = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path} is not a Label Studio JSON export: {exc}") from None
+    if not isinstance(tasks, list):
+        raise InputError(f"{path} is not a Label Studio JSON export (a list of tasks)")
+    docs = []
+    for number, task in enumerate(tasks, start=1):
+        data = task.get("data") or {}
+        annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        if not annotations or not isinstance(data.get(TEXT), str):
+            continue
+        result = annotations[-1].get("result") or []
+        regions = {r["id"]: r for r in result if r.get("type") == "labels" and "id" in r}
+        related: dict[str, list[tuple[str, str]]] = {}
+        for relation in (r for r in result if r.get("type") == "relation"):
+            for label in relation.get("labels") or [""]:
+                related.setdefault(relation.get("from_id", ""), []).append((label, relation.get("to_id", "")))
+
+        def value(region: dict) -> tuple[int, int, str, str]:
+            v = region["value"]
+            return int(v["start"]), int(v["end"]), str(v.get("text", "")), (v.get("labels") or [""])[0]
+
+        def name(region: dict) -> str:
+            """The actor a mention region stands for: its meta text (the canonical name the
+            export wrote, or the annotator's), else the words of the region."""
+            meta = (region.get("meta") or {}).get("text") or []
+            return " ".join(str(meta[0] if meta else value(region)[2]).split())
+
+        actors: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        quotes, events = [], []
+        quote_spans = [value(r)[:2] for r in regions.values() if r.get("from_name") == QUOTE]
+        for region_id, region in regions.items():
+            start, end, text, label = value(region)
+            control = region.get("from_name")
+            if control == QUOTE and any(s <= start and end <= e and (s, e) != (start, end) for s, e in quote_spans):
+                continue
+            if control == ACTOR:
+                actors.setdefault((name(region), label), []).append((start, end))
+            elif control == QUOTE:
+                speaker = next((name(regions[to]) for kind, to in related.get(region_id, [])
+                                if kind == SPEAKER and to in regions), "")
+                quotes.append(GoldQuote(((start, end),), direct=label == "direct", speaker=speaker))
+            elif control == EVENT:
+                arguments = tuple((kind, name(regions[to])) for kind, to in related.get(region_id, [])
+                                  if kind != SPEAKER and to in regions)
+                events.append(GoldEvent(label, start, end, arguments))
+        docs.append(GoldDocument(id=str(data.get("article_id") or task.get("id") or f"task-{number}"),
+                                 text=data[TEXT], published=data.get("published") or None, quotes=quotes,
+                                 actors=[GoldActor(name, kind, tuple(spans)) for (name, kind), spans in actors.items()],
+                                 events=events))
+    if not docs:
+        raise InputError(f"{path} holds no annotated task: export the project after annotating (JSON format)")
+    return docs

@@ -1,0 +1,110 @@
+"""Label Studio tasks with our results as predictions (pre-annotations), and its labelling config.
+
+One task per article: ``data`` holds the text and the article's id, date and title; one prediction
+holds a region per actor mention (``actor`` labels: the actor types; the region's meta text is the
+actor's canonical name, which joins its mentions into one actor), per quotation (``quote``:
+direct, indirect, mixed) and per event trigger (``event``: the event types), and relations from a
+quotation to its speaker's nearest mention (``speaker``) and from an event to its participants'
+mentions (their role). Annotators correct these in Label Studio; its JSON export of the corrected
+tasks is gold for ``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from extractor.output.results import Results
+from extractor.output.spans import anchored, nearest_mention
+from extractor.schemas import ActorType, ArticleExtraction, EventType, QuoteKind, Span
+
+TEXT = "text"
+ACTOR, EVENT, QUOTE = "actor", "event", "quote"
+SPEAKER = "speaker"
+ROLES = ("agent", "target", "victim", "instrument", "place")
+"""Relation labels offered for event arguments (speaker is the quotation's)."""
+
+
+def label_config() -> str:
+    """The labelling interface the exported tasks need (Settings → Labeling Interface → Code)."""
+    def labels(name: str, values: list[str]) -> str:
+        inner = "".join(f"<Label value={quoteattr(v)}/>" for v in values)
+        return f'  <Labels name="{name}" toName="{TEXT}">{inner}</Labels>\n'
+
+    relations = "".join(f"<Relation value={quoteattr(v)}/>" for v in (SPEAKER, *ROLES))
+    return ("<View>\n"
+            + labels(ACTOR, [t.value for t in ActorType])
+            + labels(QUOTE, [k.value for k in QuoteKind])
+            + labels(EVENT, [t.value for t in EventType])
+            + f"  <Relations>{relations}</Relations>\n"
+            + f'  <Text name="{TEXT}" value="${TEXT}" granularity="symbol"/>\n'
+            + "</View>\n")
+
+
+def _region(region_id: str, control: str, span: Span, label: str) -> dict[str, Any]:
+    return {"id": region_id, "from_name": control, "to_name": TEXT, "type": "labels",
+            "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [label]}}
+
+
+def _relation(source: str, target: str, label: str) -> dict[str, Any]:
+    return {"type": "relation", "from_id": source, "to_id": target, "direction": "right", "labels": [label]}
+
+
+def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
+    """The article as a Label Studio task with our answers as its prediction; the count of items
+    left out because their offsets do not match the text."""
+    article, text = result.article, result.article.text
+    regions: list[dict[str, Any]] = []
+    mention_ids: dict[tuple[str, int, int], str] = {}
+    dropped = 0
+    for actor in result.actors:
+        for number, mention in enumerate(actor.mentions):
+            if not anchored(text, mention):
+                dropped += 1
+                continue
+            region_id = f"{actor.id}-m{number}"
+            mention_ids[(actor.id, mention.start, mention.end)] = region_id
+            regions.append({**_region(region_id, ACTOR, mention, actor.type.value), "meta": {"text": [actor.name]}})
+
+    def mention_of(actor_id: str | None, span: Span) -> str | None:
+        found = nearest_mention(text, result.actor(actor_id), span.start, span.end)
+        return mention_ids.get((actor_id or "", found.start, found.end)) if found else None
+
+    relations = []
+    for quote in result.quotes:
+        if not anchored(text, quote.span):
+            dropped += 1
+            continue
+        regions.append(_region(quote.id, QUOTE, quote.span, quote.kind.value))
+        if (speaker := mention_of(quote.speaker, quote.span)) is not None:
+            relations.append(_relation(quote.id, speaker, SPEAKER))
+    for event in result.events:
+        span = event.trigger if anchored(text, event.trigger) else event.evidence
+        if not anchored(text, span):
+            dropped += 1
+            continue
+        regions.append(_region(event.id, EVENT, span, event.type.value))
+        for participant in event.participants:
+            if (target := mention_of(participant.actor_id, event.evidence)) is not None:
+                relations.append(_relation(event.id, target, participant.role))
+    data = {TEXT: text, "article_id": article.id, "published": article.published.isoformat()
+            if article.published else "", "title": article.title or "", "url": article.url or ""}
+    prediction = {"model_version": f"news-extractor {result.provenance.backend}:{result.provenance.model}",
+                  "result": regions + relations}
+    return {"data": data, "predictions": [prediction]}, dropped
+
+
+def write_labelstudio(found: Results, out: Path) -> tuple[Path, Path, int, int]:
+    """Tasks JSON at ``out`` and the labelling config beside it; tasks written, items left out."""
+    tasks, dropped = [], 0
+    for result in found.results:
+        item, left_out = task(result)
+        tasks.append(item)
+        dropped += left_out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    config = out.with_name(out.stem + ".label_config.xml")
+    config.write_text(label_config(), encoding="utf-8")
+    return out, config, len(tasks), dropped

@@ -200,3 +200,22 @@ def test_read_results_reports_bad_lines_by_number_and_keeps_the_rest(tmp_path: P
     one = tmp_path / "one.json"
     one.write_text(json.dumps(json.loads(short.model_dump_json()), indent=2))
     assert [r.article.id for r in read_results(one).results] == ["short"]
+
+
+def test_label_studio_offsets_count_utf16_units_and_come_back_as_ours(tmp_path: Path) -> None:
+    """Label Studio indexes text as JavaScript does: an emoji is two units there, one character here."""
+    from extractor.evaluation.loaders import load_labelstudio
+    from extractor.output.labelstudio import task
+
+    text = 'Kyiv \U0001F1FA\U0001F1E6 update. "We held the line," said Anna Petrova, a soldier.'
+    result = extract(text, published="2025-01-07", article_id="emoji", steps="none")
+    quote = next(q for q in result.quotes if q.kind.value == "direct")
+    exported, _ = task(result)
+    region = next(r for r in exported["predictions"][0]["result"] if r.get("id") == quote.id)
+    assert (region["value"]["start"], region["value"]["end"]) == (quote.span.start + 2, quote.span.end + 2)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 1, "data": exported["data"],
+                                 "annotations": [{"result": exported["predictions"][0]["result"]}]}]))
+    gold = load_labelstudio(path)[0]
+    assert [(q.start, q.end) for q in gold.quotes] == [(quote.span.start, quote.span.end)]
+    assert gold.quotes[0].speaker == "Anna Petrova"

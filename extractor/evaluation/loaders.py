@@ -141,7 +141,7 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
     region their ``speaker`` relation points at as speaker (a quotation inside another, such as a direct quote within a reported
     statement, is part of that one attribution), ``event`` regions are event triggers with their
     relations as arguments."""
-    from extractor.output.labelstudio import ACTOR, EVENT, QUOTE, SPEAKER, TEXT
+    from extractor.output.labelstudio import ACTOR, EVENT, QUOTE, SPEAKER, TEXT, Utf16Offsets
 
     try:
         tasks = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -156,6 +156,7 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
         if not annotations or not isinstance(data.get(TEXT), str):
             continue
         result = annotations[-1].get("result") or []
+        offsets = Utf16Offsets(data[TEXT])
         regions = {r["id"]: r for r in result if r.get("type") == "labels" and "id" in r}
         related: dict[str, list[tuple[str, str]]] = {}
         for relation in (r for r in result if r.get("type") == "relation"):
@@ -163,8 +164,10 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
                 related.setdefault(relation.get("from_id", ""), []).append((label, relation.get("to_id", "")))
 
         def value(region: dict) -> tuple[int, int, str, str]:
+            """Offsets in code points (Label Studio counts UTF-16 units), text, first label."""
             v = region["value"]
-            return int(v["start"]), int(v["end"]), str(v.get("text", "")), (v.get("labels") or [""])[0]
+            return (offsets.to_points(int(v["start"])), offsets.to_points(int(v["end"])), str(v.get("text", "")),
+                    (v.get("labels") or [""])[0])
 
         def name(region: dict) -> str:
             """The actor a mention region stands for: its meta text (the canonical name the

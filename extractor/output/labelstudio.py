@@ -43,9 +43,30 @@ def label_config() -> str:
             + "</View>\n")
 
 
-def _region(region_id: str, control: str, span: Span, label: str) -> dict[str, Any]:
+class Utf16Offsets:
+    """Label Studio's text offsets are JavaScript string indices (UTF-16 code units); ours count
+    code points. They differ after any character beyond the Basic Multilingual Plane (an emoji)."""
+
+    def __init__(self, text: str) -> None:
+        self._units = [0]
+        for char in text:
+            self._units.append(self._units[-1] + (2 if ord(char) > 0xFFFF else 1))
+        self._points = {units: point for point, units in enumerate(self._units)}
+
+    def to_utf16(self, point: int) -> int:
+        return self._units[point]
+
+    def to_points(self, units: int) -> int:
+        """The code-point offset of a UTF-16 offset (one inside a surrogate pair rounds down)."""
+        while units not in self._points and units > 0:
+            units -= 1
+        return self._points.get(units, 0)
+
+
+def _region(region_id: str, control: str, span: Span, label: str, offsets: Utf16Offsets) -> dict[str, Any]:
     return {"id": region_id, "from_name": control, "to_name": TEXT, "type": "labels",
-            "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [label]}}
+            "value": {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end), "text": span.text,
+                      "labels": [label]}}
 
 
 def _relation(source: str, target: str, label: str) -> dict[str, Any]:
@@ -56,6 +77,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
     """The article as a Label Studio task with our answers as its prediction; the count of items
     left out because their offsets do not match the text."""
     article, text = result.article, result.article.text
+    offsets = Utf16Offsets(text)
     regions: list[dict[str, Any]] = []
     mention_ids: dict[tuple[str, int, int], str] = {}
     dropped = 0
@@ -66,7 +88,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
                 continue
             region_id = f"{actor.id}-m{number}"
             mention_ids[(actor.id, mention.start, mention.end)] = region_id
-            regions.append({**_region(region_id, ACTOR, mention, actor.type.value), "meta": {"text": [actor.name]}})
+            regions.append({**_region(region_id, ACTOR, mention, actor.type.value, offsets), "meta": {"text": [actor.name]}})
 
     def mention_of(actor_id: str | None, span: Span) -> str | None:
         found = nearest_mention(text, result.actor(actor_id), span.start, span.end)
@@ -77,7 +99,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
         if not anchored(text, quote.span):
             dropped += 1
             continue
-        regions.append(_region(quote.id, QUOTE, quote.span, quote.kind.value))
+        regions.append(_region(quote.id, QUOTE, quote.span, quote.kind.value, offsets))
         if (speaker := mention_of(quote.speaker, quote.span)) is not None:
             relations.append(_relation(quote.id, speaker, SPEAKER))
     for event in result.events:
@@ -85,7 +107,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
         if not anchored(text, span):
             dropped += 1
             continue
-        regions.append(_region(event.id, EVENT, span, event.type.value))
+        regions.append(_region(event.id, EVENT, span, event.type.value, offsets))
         for participant in event.participants:
             if (target := mention_of(participant.actor_id, event.evidence)) is not None:
                 relations.append(_relation(event.id, target, participant.role))

@@ -6,8 +6,9 @@ Usage:
   python bench/speed.py --server llama-cpp-python --skip-langextract
   python bench/speed.py --skip-langextract --skip-sequential --slots 4   # a batch at N = 4
 
-One embedded server (the default Qwen2.5-Coder-1.5B Q4_K_M; llama.cpp's llama-server with the
-default slots unless told otherwise) serves both tools in turn. Ours runs with its default steps:
+The embedded model (the default Qwen2.5-Coder-1.5B Q4_K_M; llama.cpp's llama-server with the
+default slots unless told otherwise) serves both tools in turn, each phase on a freshly started
+server, so no phase finds the prompts of the one before in the server's prompt cache. Ours runs with its default steps:
 articles one after another (each article's calls side by side on the slots), then the same
 articles as a batch (``extract_many``, as many articles in flight as slots). LangExtract runs its
 committed configuration (``bench/langextract_run.py``), as many chunks in flight as slots,
@@ -117,13 +118,16 @@ def main() -> int:
     model = resolve_endpoint(backend="local").model
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; model {model}; server {args.server} "
           f"({slots} slot(s), ctx {LOCAL_CONTEXT} per slot, {os.cpu_count()} threads)", flush=True)
-    with LocalServer(resolve_model_path(), model, engine=args.server, slots=slots) as server:
-        url = server.start()
-        endpoint = resolve_endpoint(backend="local", base_url=url, local_server=args.server, local_slots=slots)
-        ours_s = [] if args.skip_sequential else ours(docs, endpoint)
-        batch_s = None if args.skip_batch else ours_batch(docs, endpoint)
-        theirs_s = ([] if args.skip_langextract else
-                    langextract(docs, url, model, args.langextract_python, slots))
+    def fresh(run):  # noqa: ANN001, ANN202 - each phase on a new server: no prompt cached by the last one
+        with LocalServer(resolve_model_path(), model, engine=args.server, slots=slots) as server:
+            url = server.start()
+            return run(url, resolve_endpoint(backend="local", base_url=url, local_server=args.server,
+                                             local_slots=slots))
+
+    ours_s = [] if args.skip_sequential else fresh(lambda url, endpoint: ours(docs, endpoint))
+    batch_s = None if args.skip_batch else fresh(lambda url, endpoint: ours_batch(docs, endpoint))
+    theirs_s = ([] if args.skip_langextract else
+                fresh(lambda url, endpoint: langextract(docs, url, model, args.langextract_python, slots)))
     ours_rate = summary("ours", ours_s) if ours_s else 0.0
     if batch_s:
         batch_rate = 3600 * len(docs) / batch_s

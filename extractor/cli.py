@@ -39,8 +39,8 @@ API_KEY_OPTION = typer.Option(None, "--api-key", help="API key (default: OPENAI_
 BACKEND_OPTION = typer.Option(None, help="local or openai (default: from the environment).")
 MODE_OPTION = typer.Option(None, help="instructor mode: tools, json or md_json.")
 LOCAL_MODEL_OPTION = typer.Option(None, "--local-model", help="Any GGUF file for the local backend.")
-FAST_OPTION = typer.Option(False, "--fast", help=f"Embedded {model_store.FAST_MODEL.name}: about twice as fast, "
-                                                 "less accurate (see README, Quality and speed).")
+FAST_OPTION = typer.Option(False, "--fast", help=f"Embedded {model_store.FAST_MODEL.name}: about twice as fast; "
+                                                 "quality side by side in the README (Quality and speed).")
 SERVER_OPTION = typer.Option(DEFAULT_LOCAL_SERVER, "--server",
                              help=f"What serves the local model: {' or '.join(LOCAL_SERVERS)}.")
 SLOTS_OPTION = typer.Option(LOCAL_SLOTS, "--slots", help="Sequences llama-server decodes at once (the "

@@ -132,6 +132,11 @@ class Actor(BaseModel):
     mentions: list[Span] = Field(default_factory=list)
 
 
+PARTICIPANT_ROLES: tuple[str, ...] = ("agent", "target", "victim", "instrument", "place")
+"""The roles an event participant can have (the assembly writes agent and target; the rest come
+from annotators, and the exports offer them all)."""
+
+
 class Participant(BaseModel):
     actor_id: str
     role: str = Field(description="agent, target, victim, ...")

@@ -15,9 +15,10 @@ from pathlib import Path
 from extractor.output.results import Results
 from extractor.output.spans import anchored, nearest_mention
 from extractor.schemas import ActorType, ArticleExtraction, EventStatus, EventType, Span
+from extractor.schemas.output import PARTICIPANT_ROLES
 
-ROLE_NAMES = {"agent": "Agent", "target": "Target", "victim": "Victim", "instrument": "Instrument",
-              "place": "Place"}
+ROLE_NAMES = {role: role.capitalize() for role in PARTICIPANT_ROLES}
+"""brat argument names of the participant roles."""
 
 
 def annotation_conf() -> str:

@@ -19,12 +19,11 @@ from xml.sax.saxutils import quoteattr
 from extractor.output.results import Results
 from extractor.output.spans import anchored, nearest_mention
 from extractor.schemas import ActorType, ArticleExtraction, EventType, QuoteKind, Span
+from extractor.schemas.output import PARTICIPANT_ROLES
 
 TEXT = "text"
 ACTOR, EVENT, QUOTE = "actor", "event", "quote"
 SPEAKER = "speaker"
-ROLES = ("agent", "target", "victim", "instrument", "place")
-"""Relation labels offered for event arguments (speaker is the quotation's)."""
 
 
 def label_config() -> str:
@@ -33,7 +32,7 @@ def label_config() -> str:
         inner = "".join(f"<Label value={quoteattr(v)}/>" for v in values)
         return f'  <Labels name="{name}" toName="{TEXT}">{inner}</Labels>\n'
 
-    relations = "".join(f"<Relation value={quoteattr(v)}/>" for v in (SPEAKER, *ROLES))
+    relations = "".join(f"<Relation value={quoteattr(v)}/>" for v in (SPEAKER, *PARTICIPANT_ROLES))
     return ("<View>\n"
             + labels(ACTOR, [t.value for t in ActorType])
             + labels(QUOTE, [k.value for k in QuoteKind])

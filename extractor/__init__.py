@@ -3,18 +3,19 @@
 >>> from extractor import extract
 >>> result = extract(text, published="2025-01-07")   # doctest: +SKIP
 >>> summary = extract_many(["archive.jsonl"], "out/run")   # doctest: +SKIP
+>>> Run("out/run").actor("Zelenskyy").quotes()   # doctest: +SKIP
 """
 
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.engine import Extractor, aextract, extract
-from extractor.errors import (ConfigError, ExtractionError, ExtractorError, InputError, ModelError,
-                              ServerError)
+from extractor.errors import (ArchiveLookupError, ConfigError, ExtractionError, ExtractorError, InputError,
+                              ModelError, ServerError)
 from extractor.input.article import make_article, read_article_file
 from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
 
-__all__ = ["ArticleExtraction", "BatchOptions", "ConfigError", "Endpoint", "ExtractionError", "Extractor",
-           "ExtractorError", "InputError", "ModelError", "PipelineOptions", "ServerError", "aextract",
+__all__ = ["ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "Endpoint", "ExtractionError", "Extractor",
+           "ExtractorError", "InputError", "ModelError", "PipelineOptions", "Run", "ServerError", "aextract",
            "aextract_many", "extract", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
 __version__ = "0.1.0"
 _BATCH = {"extract_many", "aextract_many", "BatchOptions"}
@@ -26,4 +27,8 @@ def __getattr__(name: str) -> object:
         from extractor import batch
 
         return getattr(batch, name)
+    if name == "Run":
+        from extractor.archive.queries import Run
+
+        return Run
     raise AttributeError(f"module 'extractor' has no attribute {name!r}")

@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract``, ``batch``, ``status``, ``view``, ``export``, ``eval``, ``schema``,
-``model install|path``, ``server install|path``."""
+"""Command line: ``extractor extract``, ``batch``, ``status``, ``view``, ``export``, ``actors``, ``quotes``,
+``eval``, ``schema``, ``model install|path``, ``server install|path``."""
 
 from __future__ import annotations
 
@@ -216,7 +216,8 @@ def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False,
                    ) -> None:
     """Report a batch run (done, failed, pending, tokens, failure reasons), even while it runs."""
     from extractor.batch.progress import print_run
-    from extractor.batch.store import STORE_NAME, RunStore
+    from extractor.batch.store import RunStore
+    from extractor.settings import STORE_NAME
 
     if not (out / STORE_NAME).is_file():
         err.print(f"[red]error:[/] {out} holds no batch run ({STORE_NAME} is missing)")
@@ -272,6 +273,64 @@ def export_command(
     for note in report.notes:
         err.print(f"[yellow]note:[/] {note}")
     Console().print(f"[green]wrote[/] {', '.join(str(p) for p in report.paths)}: {report.summary}")
+
+
+@app.command("actors")
+def actors_command(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="A batch output directory."),
+    name: Optional[str] = typer.Option(None, "--name", help="Only actors with a name or alias containing this."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV on standard output instead of a table."),
+    limit: int = typer.Option(50, "--limit", help="At most this many rows (0: all)."),
+) -> None:
+    """List the archive's actors (one id per real-world actor across articles), most articles first."""
+    from extractor.archive.queries import Run
+
+    with reported_errors(), Run(out) as run:
+        found = run.actors(name)
+    shown = found[:limit] if limit else found
+    header = ["archive_actor_id", "name", "type", "articles", "first_date", "last_date", "aliases", "titles"]
+    _print_rows(header, [[a.id, a.name, a.type, a.articles, a.first_date, a.last_date, _top(a.aliases),
+                          _top(a.titles)] for a in shown], as_csv,
+                f"{len(shown)} of {len(found)} archive actor(s)")
+
+
+@app.command("quotes")
+def quotes_command(
+    out: Path = typer.Argument(..., exists=True, file_okay=False, help="A batch output directory."),
+    speaker: str = typer.Option(..., "--speaker", help="An archive actor id (AA000042) or a name."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV on standard output instead of a table."),
+) -> None:
+    """Every quote by one archive actor, across the run's articles."""
+    from extractor.archive.queries import Run
+
+    with reported_errors(), Run(out) as run:
+        actor = run.actor(speaker)
+        quotes = actor.quotes()
+    header = ["archive_actor_id", "published", "article_id", "kind", "text", "cue", "start", "end"]
+    _print_rows(header, [[q.archive_actor_id, q.published, q.article_id, q.quote.kind.value, q.quote.text,
+                          q.quote.cue, q.quote.span.start, q.quote.span.end] for q in quotes], as_csv,
+                f"{len(quotes)} quote(s) by {actor.id} {actor.name}")
+
+
+def _top(counts: dict[str, int], n: int = 3) -> str:
+    return "; ".join(f"{k} ({v})" for k, v in list(counts.items())[:n])
+
+
+def _print_rows(header: list[str], rows: list[list[object]], as_csv: bool, caption: str) -> None:
+    """Rows as CSV on standard output, or as a table with a caption."""
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return
+    from rich.table import Table
+
+    table = Table(*header, caption=caption)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
 
 
 @app.command("schema")

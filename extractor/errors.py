@@ -31,3 +31,7 @@ class ModelError(ExtractorError, RuntimeError):
 
 class ServerError(ExtractorError, RuntimeError):
     """The local model server could not be started or stopped cleanly."""
+
+
+class ArchiveLookupError(ExtractorError, LookupError):
+    """No archive actor, or more than one, answers to the name asked for (the message lists them)."""

@@ -55,6 +55,9 @@ LOCAL_CONTEXT = 8192
 LOCAL_PROMPT_CACHE_MIB = 2048
 """RAM llama-server may keep for saved prompt states (the instruction prefixes of both calls)."""
 
+STORE_NAME = "run.sqlite"
+"""The run store in a batch output directory: records, results and the archive registry."""
+
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
 LLAMA_SERVER_ENV = "EXTRACTOR_LLAMA_SERVER"
 MODEL_ENV = "EXTRACTOR_LOCAL_MODEL"

@@ -15,7 +15,7 @@ PACKAGE = ROOT / "extractor"
 LAYERS = {
     "errors": 0, "settings": 0, "schemas": 0, "prompts": 0,
     "input": 1, "linguistic": 2, "candidates": 3, "plan": 4, "call": 5, "grounding": 6, "rules": 7,
-    "assembly": 8, "engine": 9, "output": 10, "batch": 10, "evaluation": 11,
+    "assembly": 8, "engine": 9, "output": 10, "batch": 10, "archive": 10, "evaluation": 11,
     "cli": 12, "__init__": 12, "__main__": 12,
 }
 

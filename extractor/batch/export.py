@@ -1,8 +1,10 @@
 """Write a run's outputs from its store: ``results.jsonl``, ``failures.jsonl`` and flat tables.
 
 Tables (CSV and Parquet, same columns): ``articles``, ``actors``, ``events``, ``quotes`` and
-``event_participants``. Actor, event and quote ids are per article, so rows join on
-``(article_id, actor_id)`` / ``(article_id, event_id)``. Files are written under a temporary name
+``event_participants``; across articles, ``archive_actors``, ``story_events`` and
+``story_claims``. Actor, event and quote ids are per article, so rows join on
+``(article_id, actor_id)`` / ``(article_id, event_id)``; ``archive_actor_id`` (on actors, quote
+speakers and event participants) is the archive-wide id of the registry, updated first. Files are written under a temporary name
 and renamed, so a reader (or a killed run) never sees half a file; results stream from the store
 in batches, so memory does not grow with the archive.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +23,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from extractor.archive.registry import archive_actors, article_archive_ids, connect, update_registry
+from extractor.archive.stories import story_events
 from extractor.batch.store import RunStore
 from extractor.output.results import FAILURES_FILE, RESULTS_FILE
 from extractor.schemas import ArticleExtraction
@@ -37,7 +42,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "actors": [("article_id", pa.string()), ("actor_id", pa.string()), ("name", pa.string()),
                ("type", pa.string()), ("title", pa.string()),
                ("aliases", pa.string()), ("mentions", pa.int64()), ("first_start", pa.int64()),
-               ("first_end", pa.int64())],
+               ("first_end", pa.int64()), ("archive_actor_id", pa.string())],
     "events": [("article_id", pa.string()), ("event_id", pa.string()), ("type", pa.string()),
                ("mode", pa.string()), ("status", pa.string()), ("summary", pa.string()),
                ("date", pa.date32()), ("date_precision", pa.string()), ("date_expression", pa.string()),
@@ -48,10 +53,23 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "quotes": [("article_id", pa.string()), ("quote_id", pa.string()), ("kind", pa.string()),
                ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                ("speaker_actor_id", pa.string()), ("speaker_name", pa.string()), ("cue", pa.string()),
-               ("alignment", pa.string()), ("statement", pa.string())],
+               ("alignment", pa.string()), ("statement", pa.string()), ("archive_actor_id", pa.string())],
     "event_participants": [("article_id", pa.string()), ("event_id", pa.string()), ("actor_id", pa.string()),
-                           ("role", pa.string())],
+                           ("role", pa.string()), ("archive_actor_id", pa.string())],
+    "archive_actors": [("archive_actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
+                       ("titles", pa.string()), ("aliases", pa.string()), ("articles", pa.int64()),
+                       ("first_date", pa.date32()), ("last_date", pa.date32())],
+    "story_events": [("story_id", pa.string()), ("type", pa.string()), ("date", pa.date32()),
+                     ("date_precision", pa.string()), ("articles", pa.int64()), ("outlets", pa.int64()),
+                     ("locations", pa.string()), ("participants", pa.string()), ("statuses", pa.string()),
+                     ("killed_reported", pa.string()), ("injured_reported", pa.string())],
+    "story_claims": [("story_id", pa.string()), ("article_id", pa.string()), ("event_id", pa.string()),
+                     ("source", pa.string()), ("published", pa.date32()), ("status", pa.string()),
+                     ("claimant_archive_actor_id", pa.string()), ("claimant_name", pa.string()),
+                     ("killed", pa.int64()), ("injured", pa.int64()), ("quantities", pa.string()),
+                     ("evidence_text", pa.string())],
 }
+ARTICLE_TABLES = ("articles", "actors", "events", "quotes", "event_participants")
 
 
 @dataclass(frozen=True)
@@ -61,11 +79,12 @@ class ExportPaths:
     tables: dict[str, tuple[Path, Path]]
 
 
-def rows(result: ArticleExtraction) -> dict[str, list[Row]]:
-    """The flat rows of one article, table by table."""
+def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> dict[str, list[Row]]:
+    """The flat rows of one article, table by table (``archive``: actor id → archive actor id)."""
     article, aid = result.article, result.article.id
+    archive = archive or {}
     usage = result.provenance.usage
-    out: dict[str, list[Row]] = {name: [] for name in TABLES}
+    out: dict[str, list[Row]] = {name: [] for name in ARTICLE_TABLES}
     out["articles"].append(dict(
         article_id=aid, title=article.title, url=article.url, source=article.source, published=article.published,
         chars=len(article.text), actors=len(result.actors), events=len(result.events), quotes=len(result.quotes),
@@ -77,7 +96,8 @@ def rows(result: ArticleExtraction) -> dict[str, list[Row]]:
         out["actors"].append(dict(
             article_id=aid, actor_id=actor.id, name=actor.name, type=actor.type.value, title=actor.title,
             aliases="; ".join(actor.aliases), mentions=len(actor.mentions),
-            first_start=first.start if first else None, first_end=first.end if first else None))
+            first_start=first.start if first else None, first_end=first.end if first else None,
+            archive_actor_id=archive.get(actor.id)))
     for event in result.events:
         when = event.date
         out["events"].append(dict(
@@ -91,14 +111,58 @@ def rows(result: ArticleExtraction) -> dict[str, list[Row]]:
             evidence_text=event.evidence.text, trigger_start=event.trigger.start if event.trigger else None,
             trigger_end=event.trigger.end if event.trigger else None,
             trigger_text=event.trigger.text if event.trigger else None))
-        out["event_participants"].extend(dict(article_id=aid, event_id=event.id, actor_id=p.actor_id, role=p.role)
+        out["event_participants"].extend(dict(article_id=aid, event_id=event.id, actor_id=p.actor_id, role=p.role,
+                                              archive_actor_id=archive.get(p.actor_id))
                                          for p in event.participants)
     for quote in result.quotes:
         out["quotes"].append(dict(
             article_id=aid, quote_id=quote.id, kind=quote.kind.value, text=quote.text, start=quote.span.start,
             end=quote.span.end, speaker_actor_id=quote.speaker, speaker_name=quote.speaker_name, cue=quote.cue,
-            alignment=quote.span.alignment.value, statement=quote.statement))
+            alignment=quote.span.alignment.value, statement=quote.statement,
+            archive_actor_id=archive.get(quote.speaker) if quote.speaker else None))
     return out
+
+
+def archive_rows(store: RunStore, run: str) -> dict[str, Any]:
+    """The across-archive tables' rows, streamed table by table (the registry must be up to date)."""
+    con = connect(store.directory)
+    try:
+        def actors() -> Any:
+            for a in archive_actors(con, run):
+                yield dict(archive_actor_id=a.id, name=a.name, type=a.type, titles=_counted(a.titles),
+                           aliases=_counted(a.aliases), articles=a.article_count,
+                           first_date=_day(a.first), last_date=_day(a.last))
+        stories = list(story_events(con, run))
+        yield "archive_actors", actors()
+        yield "story_events", (dict(
+            story_id=s.id, type=s.type, date=_day(s.date), date_precision=s.precision, articles=len(s.articles),
+            outlets=len(s.outlets), locations="; ".join(s.locations),
+            participants="; ".join(f"{k} {v}" for k, v in s.participant_names.items()),
+            statuses=_counted(Counter(c.status for c in s.claims)),
+            killed_reported=_reported([c.killed for c in s.claims]),
+            injured_reported=_reported([c.injured for c in s.claims])) for s in stories)
+        yield "story_claims", (dict(
+            story_id=s.id, article_id=c.article_id, event_id=c.event_id, source=c.source, published=_day(c.published),
+            status=c.status, claimant_archive_actor_id=c.claimant, claimant_name=c.claimant_name, killed=c.killed,
+            injured=c.injured, quantities=json.dumps(c.quantities, ensure_ascii=False) if c.quantities else None,
+            evidence_text=c.evidence) for s in stories for c in s.claims)
+    finally:
+        con.close()
+
+
+def _counted(counts: Counter) -> str:
+    """"Donald Trump (12); Trump (5)": every value with how often it was seen, the most frequent first."""
+    return "; ".join(f"{value} ({n})" for value, n in counts.most_common())
+
+
+def _reported(values: list[int | None]) -> str | None:
+    """Each distinct figure the sources give, side by side ("28; 38"), never averaged."""
+    distinct = list(dict.fromkeys(v for v in values if v is not None))
+    return "; ".join(str(v) for v in distinct) or None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 class _TableWriter:
@@ -148,16 +212,23 @@ def export_run(store: RunStore, run: str, directory: Path | None = None) -> Expo
     tables_dir = directory / "tables"
     tables_dir.mkdir(parents=True, exist_ok=True)
     results_path, failures_path = directory / RESULTS_FILE, directory / FAILURES_FILE
+    update_registry(store.directory, run)
     writers = {name: _TableWriter(name, tables_dir) for name in TABLES}
     complete = False
+    con = connect(store.directory)
     try:
         with _atomic(results_path) as results:
             for line in store.results(run):
                 results.write(line + "\n")
-                for name, batch in rows(ArticleExtraction.model_validate_json(line)).items():
+                result = ArticleExtraction.model_validate_json(line)
+                for name, batch in rows(result, article_archive_ids(con, run, result.article.id)).items():
                     writers[name].add(batch)
+        for name, table_rows in archive_rows(store, run):
+            for row in table_rows:
+                writers[name].add([row])
         complete = True
     finally:
+        con.close()
         for writer in writers.values():
             writer.close(keep=complete)
     with _atomic(failures_path) as failures:

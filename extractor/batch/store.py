@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-STORE_NAME = "run.sqlite"
+from extractor.settings import STORE_NAME
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

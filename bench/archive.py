@@ -24,10 +24,12 @@ import csv
 import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -134,7 +136,7 @@ def stories(run_dir: Path, count: int) -> None:
             print(f"   {claim.article_id[:45]:45} {claim.status:10} {claim.evidence[:150]!r}")
 
 
-def synthetic(articles: int, seed: int = 1) -> list[str]:
+def synthetic(articles: int, seed: int = 1) -> Iterator[str]:
     """Result JSON of ``articles`` made-up articles over fixed name pools (3-8 actors, 0-3 events)."""
     rng = random.Random(seed)
     firsts = [f"First{i}" for i in range(400)]
@@ -143,7 +145,6 @@ def synthetic(articles: int, seed: int = 1) -> list[str]:
     orgs = [f"Org{i} Agency" for i in range(3000)]
     countries = [f"Country{i}" for i in range(200)]
     start = date(2024, 1, 1)
-    out = []
     for n in range(articles):
         published = start + timedelta(days=rng.randrange(730))
         actors = []
@@ -168,15 +169,16 @@ def synthetic(articles: int, seed: int = 1) -> list[str]:
                                     "precision": "day", "expression": "Tuesday"},
                            "locations": [rng.choice(countries)], "participants": [{"actor_id": agent, "role": "agent"}],
                            "status": "asserted"})
-        out.append(json.dumps({"article": {"id": f"syn{n}", "text": "x", "published": published.isoformat(),
-                                           "source": f"outlet{n % 50}"},
-                               "actors": actors, "events": events, "quotes": [], "warnings": [],
-                               "provenance": {"backend": "synthetic", "model": "none", "prompt_templates": {}}}))
-    return out
+        yield json.dumps({"article": {"id": f"syn{n}", "text": "x", "published": published.isoformat(),
+                                      "source": f"outlet{n % 50}"},
+                          "actors": actors, "events": events, "quotes": [], "warnings": [],
+                          "provenance": {"backend": "synthetic", "model": "none", "prompt_templates": {}}})
 
 
 def cost(sizes: list[int]) -> None:
-    print("articles   registry s   stories s   archive actors   stories   peak RSS MB")
+    """Registry and stories over synthetic archives, each measured in a fresh process (its own peak RSS)."""
+    print("articles   registry s   stories s   archive actors   stories   peak RSS MB (registry / +stories)"
+          "   actors placed")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             with RunStore(tmp) as store:
@@ -185,18 +187,25 @@ def cost(sizes: list[int]) -> None:
                     store.claim_pending("synthetic", f"syn{n}", "synthetic", "", "c")
                     store.save_result("synthetic", f"syn{n}", result, prompt_tokens=0, completion_tokens=0,
                                       calls=0, wall_s=0.0)
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            started = time.perf_counter()
-            update = update_registry(tmp, "synthetic")
-            registry_s = time.perf_counter() - started
-            started = time.perf_counter()
-            con = connect(tmp)
-            found = sum(1 for _ in story_events(con, "synthetic"))
-            stories_s = time.perf_counter() - started
-            actors = con.execute("SELECT COUNT(*) FROM archive_actors").fetchone()[0]
-            peak = max(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-            print(f"{size:8}   {registry_s:10.1f}   {stories_s:9.1f}   {actors:14}   {found:7}   {peak:11.0f}"
-                  f"   ({update.placed} actors placed)")
+            measured = subprocess.run([sys.executable, __file__, "--measure", tmp], capture_output=True, text=True,
+                                      check=True)
+            print(f"{size:8}   {measured.stdout.strip()}")
+
+
+def measure(directory: Path) -> None:
+    """One registry update and one story pass over a store, timed, with this process's peak RSS."""
+    started = time.perf_counter()
+    update = update_registry(directory, "synthetic")
+    registry_s = time.perf_counter() - started
+    registry_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    con = connect(directory)
+    found = sum(1 for _ in story_events(con, "synthetic"))
+    stories_s = time.perf_counter() - started
+    actors = con.execute("SELECT COUNT(*) FROM archive_actors").fetchone()[0]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{registry_s:10.1f}   {stories_s:9.1f}   {actors:14}   {found:7}   {registry_peak:6.0f} / {peak:4.0f}"
+          f"   {update.placed:13}")
 
 
 def main() -> int:
@@ -207,6 +216,7 @@ def main() -> int:
                                                        "bench/quality.py cache), scored like a run")
     parser.add_argument("--stories", type=int, default=0, help="print this many multi-article stories")
     parser.add_argument("--cost", type=int, nargs="*", help="synthetic archive sizes")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.jsonl:
         print(f"{write_jsonl(args.jsonl)} articles written to {args.jsonl}")
@@ -233,6 +243,8 @@ def main() -> int:
                 stories(Path(tmp), args.stories)
     if args.cost:
         cost(args.cost)
+    if args.measure:
+        measure(args.measure)
     return 0
 
 

@@ -122,8 +122,8 @@ def test_organisations_join_by_name_or_the_acronym_an_article_pairs_with_it(tmp_
 
 def test_a_person_and_an_organisation_of_one_name_stay_apart_unless_it_is_a_known_full_name(tmp_path: Path) -> None:
     store_articles(tmp_path, [
-        article("a", "2016-01-01", [actor("A1", "Walt Disney"), actor("A2", "Ford", "ORGANIZATION")]),
-        article("b", "2016-01-02", [actor("A1", "Walt Disney", "ORGANIZATION"), actor("A2", "Ford")]),
+        article("a", "2016-01-01", [actor("A1", "Walt Disney", "ORGANIZATION"), actor("A2", "Ford", "ORGANIZATION")]),
+        article("b", "2016-01-02", [actor("A1", "Walt Disney"), actor("A2", "Ford")]),
     ])
     ids = archive_ids(export(tmp_path))
     assert ids[("a", "A1")] == ids[("b", "A1")]

@@ -1,7 +1,8 @@
 """The archive actor registry: one id per real-world actor across a run's articles, kept in ``run.sqlite``.
 
 ``update_registry`` places the actors of every done record the registry has not seen yet (at the
-end of a batch, and again on each resume): first every actor with a full name, then those named
+end of a batch, and again on each resume): first every person with a full name, then
+organisations and countries (one named exactly like a person is that person), then people named
 by surname alone, so an archive's full names are known before a surname is placed. One
 transaction per update: a process killed mid-way leaves the registry as it was, and the next
 update redoes the same records. Ids are never renumbered: a key once given an archive actor keeps
@@ -153,7 +154,8 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
     try:
         state = _State(con)
         members: list[tuple[Any, ...]] = []
-        later: list[tuple[str, ActorRecord, NameKey]] = []
+        organisations: list[tuple[str, ActorRecord, NameKey]] = []
+        surnames: list[tuple[str, ActorRecord, NameKey]] = []
         for record_id, result in _unplaced(con, run):
             report.records += 1
             con.execute("INSERT INTO archive_records (run, record_id) VALUES (?, ?)", (run, record_id))
@@ -162,19 +164,20 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
                 key = name_key(record)
                 if key is None:
                     continue
-                if not key.keys:
-                    later.append((record_id, record, key))
-                    continue
-                actor, how = state.place_named(key)
-                members.append(_member(run, record_id, record, actor, key, how, state))
-                report.placed += 1
-                if len(members) >= WRITE_ROWS:
-                    _write_members(con, members)
-        for record_id, record, key in later:
-            actor, how = state.place_surname(key, record.published)
-            members.append(_member(run, record_id, record, actor, key, how, state))
-        report.placed += len(later)
-        _write_members(con, members)
+                if key.group != "person":
+                    organisations.append((record_id, record, key))
+                elif not key.keys:
+                    surnames.append((record_id, record, key))
+                else:
+                    members.append(_member(run, record_id, record, *state.place_named(key), key, state))
+                    if len(members) >= WRITE_ROWS:
+                        report.placed += _write_members(con, members)
+        for record_id, record, key in organisations:
+            members.append(_member(run, record_id, record, *state.place_named(key), key, state))
+        for record_id, record, key in surnames:
+            members.append(_member(run, record_id, record, *state.place_surname(key, record.published), key,
+                                   state))
+        report.placed += _write_members(con, members)
         _write_state(con, state)
         report.new_archive_actors = len(state.created)
         report.how = Counter(how for (how,) in con.execute(
@@ -186,7 +189,7 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
     return report
 
 
-def _member(run: str, record_id: str, record: ActorRecord, actor: ArchiveActor, key: NameKey, how: str,
+def _member(run: str, record_id: str, record: ActorRecord, actor: ArchiveActor, how: str, key: NameKey,
             state: _State) -> tuple[Any, ...]:
     actor.saw(record, key.title, key.gender)
     state.touched.add(actor.id)
@@ -195,9 +198,12 @@ def _member(run: str, record_id: str, record: ActorRecord, actor: ArchiveActor, 
             record.published.isoformat() if record.published else None)
 
 
-def _write_members(con: sqlite3.Connection, members: list[tuple[Any, ...]]) -> None:
+def _write_members(con: sqlite3.Connection, members: list[tuple[Any, ...]]) -> int:
+    """Write and forget the pending members; how many there were."""
     con.executemany("INSERT OR IGNORE INTO archive_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", members)
+    written = len(members)
     members.clear()
+    return written
 
 
 def _write_state(con: sqlite3.Connection, state: _State) -> None:

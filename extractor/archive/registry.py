@@ -1,9 +1,9 @@
 """The archive actor registry: one id per real-world actor across a run's articles, kept in ``run.sqlite``.
 
 ``update_registry`` places the actors of every done record the registry has not seen yet (at the
-end of a batch, and again on each resume): first every person with a full name, then
-organisations and countries (one named exactly like a person is that person), then people named
-by surname alone, so an archive's full names are known before a surname is placed. One
+end of a batch, and again on each resume): first every actor with a full name, then
+organisations named like a person (one named exactly like a known person is that person), then
+people named by surname alone, so an archive's full names are known before a surname is placed. One
 transaction per update: a process killed mid-way leaves the registry as it was, and the next
 update redoes the same records. Ids are never renumbered: a key once given an archive actor keeps
 it, and a placed actor keeps its archive actor.
@@ -154,7 +154,7 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
     try:
         state = _State(con)
         members: list[tuple[Any, ...]] = []
-        organisations: list[tuple[str, ActorRecord, NameKey]] = []
+        person_named: list[tuple[str, ActorRecord, NameKey]] = []
         surnames: list[tuple[str, ActorRecord, NameKey]] = []
         for record_id, result in _unplaced(con, run):
             report.records += 1
@@ -164,15 +164,15 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
                 key = name_key(record)
                 if key is None:
                     continue
-                if key.group != "person":
-                    organisations.append((record_id, record, key))
+                if key.person_key:
+                    person_named.append((record_id, record, key))
                 elif not key.keys:
                     surnames.append((record_id, record, key))
                 else:
                     members.append(_member(run, record_id, record, *state.place_named(key), key, state))
                     if len(members) >= WRITE_ROWS:
                         report.placed += _write_members(con, members)
-        for record_id, record, key in organisations:
+        for record_id, record, key in person_named:
             members.append(_member(run, record_id, record, *state.place_named(key), key, state))
         for record_id, record, key in surnames:
             members.append(_member(run, record_id, record, *state.place_surname(key, record.published), key,

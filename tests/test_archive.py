@@ -255,3 +255,16 @@ def test_cli_lists_actors_and_a_speakers_quotes_as_csv(tmp_path: Path) -> None:
                                                 ("2025-01-09", "Help is coming")]
     missing = runner.invoke(app, ["quotes", str(tmp_path), "--speaker", "Nobody"])
     assert missing.exit_code == 2 and "no archive actor is named 'Nobody'" in missing.output
+
+
+def test_a_surname_joins_the_person_whose_company_it_keeps_only_when_that_is_overwhelming(tmp_path: Path) -> None:
+    circle = [actor(f"A{n}", f"Member{'abcdefghijk'[n]} Circle") for n in range(2, 11)]
+    store_articles(tmp_path, [
+        article("a", "2016-01-01", [actor("A1", "John Smith"), *circle]),
+        article("b", "2016-01-02", [actor("A1", "Jane Smith"), actor("A2", "Other Person")]),
+        article("c", "2016-01-03", [actor("A1", "Smith"), *circle]),
+        article("d", "2016-01-04", [actor("A1", "Smith"), *circle[:7]]),
+    ])
+    ids = archive_ids(export(tmp_path))
+    assert ids[("c", "A1")] == ids[("a", "A1")] != ids[("b", "A1")]
+    assert ids[("d", "A1")] not in {ids[("a", "A1")], ids[("b", "A1")]}

@@ -12,6 +12,7 @@ ids stay stable and a wrong merge made by a later article is impossible: a split
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +24,10 @@ SURNAME_PERIOD_DAYS = 365
 """A surname-only mention considers the people of that surname seen within this many days of it."""
 MAX_TITLES = 20
 """Titles remembered per archive actor for the title check (the most recent ones)."""
+COOCCUR_MIN = 8
+COOCCUR_RATIO = 8
+"""Co-occurrence decides between people of one surname only with this many shared actors, and this
+many times as many as the next candidate."""
 DOMINANCE_RATIO = 10
 DOMINANCE_MIN_ARTICLES = 20
 """A surname alone also joins the person of that surname who has at least ``DOMINANCE_RATIO``
@@ -177,12 +182,15 @@ def _is_name(name: str) -> bool:
     return len(letters) >= 2 and any(c.isupper() for c in name)
 
 
-def pick_by_surname(key: NameKey, candidates: list[ArchiveActor], when: date | None) -> tuple[ArchiveActor, str] | None:
+def pick_by_surname(key: NameKey, candidates: list[ArchiveActor], when: date | None,
+                    shared: Callable[[ArchiveActor], int] | None = None) -> tuple[ArchiveActor, str] | None:
     """The one person a surname-only mention can be, and why; ``None`` when it is not certain.
 
     Only people active near the article's date count. One of them: that one. Several: the one
     with ``DOMINANCE_RATIO`` times the others' articles, else the one whose titles include the
-    mention's title, or the only one of the honorific's gender.
+    mention's title, or the only one of the honorific's gender, else the one that shares at least
+    ``COOCCUR_MIN`` of the article's other actors and ``COOCCUR_RATIO`` times as many as any other
+    candidate (``shared``: how many of the article's archive actors a candidate has appeared with).
     """
     near = [c for c in candidates if c.active_near(when)]
     if len(near) == 1:
@@ -201,4 +209,9 @@ def pick_by_surname(key: NameKey, candidates: list[ArchiveActor], when: date | N
         same = [c for c in near if c.gender == key.gender]
         if len(same) == 1 and all(c.gender not in (None, "?") for c in near):
             return same[0], "honorific"
+    if shared is not None:
+        counts = sorted(((shared(c), c.id, c) for c in near), key=lambda t: (-t[0], t[1]))
+        best, runner_up = counts[0][0], counts[1][0]
+        if best >= COOCCUR_MIN and best >= COOCCUR_RATIO * runner_up:
+            return counts[0][2], "co-occurrence"
     return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -133,9 +133,10 @@ class _State:
                 self.keys[k] = self.new_keys[k] = actor.id
         return actor, how
 
-    def place_surname(self, key: NameKey, when: date | None) -> tuple[ArchiveActor, str]:
+    def place_surname(self, key: NameKey, when: date | None, shared: Callable[[ArchiveActor], int]
+                      ) -> tuple[ArchiveActor, str]:
         """A surname alone: the one person it can be, else an archive actor of its own."""
-        picked = pick_by_surname(key, self.by_surname.get(key.surname or "", []), when)
+        picked = pick_by_surname(key, self.by_surname.get(key.surname or "", []), when, shared)
         return picked if picked else (self.new("person", None), "alone")
 
 
@@ -155,10 +156,13 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
         state = _State(con)
         members: list[tuple[Any, ...]] = []
         person_named: list[tuple[str, ActorRecord, NameKey]] = []
+        neighbours: dict[str, set[int]] = {}
         surnames: list[tuple[str, ActorRecord, NameKey]] = []
         for record_id, result in _unplaced(con, run):
             report.records += 1
             con.execute("INSERT INTO archive_records (run, record_id) VALUES (?, ?)", (run, record_id))
+            placed_here: set[int] = set()
+            waiting = False
             for record in actor_records(result):
                 report.actors += 1
                 key = name_key(record)
@@ -168,15 +172,22 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
                     person_named.append((record_id, record, key))
                 elif not key.keys:
                     surnames.append((record_id, record, key))
+                    waiting = True
                 else:
                     members.append(_member(run, record_id, record, *state.place_named(key), key, state))
+                    placed_here.add(members[-1][4])
                     if len(members) >= WRITE_ROWS:
                         report.placed += _write_members(con, members)
+            if waiting:
+                neighbours[record_id] = placed_here
         for record_id, record, key in person_named:
             members.append(_member(run, record_id, record, *state.place_named(key), key, state))
+        report.placed += _write_members(con, members)
+        seen_with = _CoOccurrence(con)
         for record_id, record, key in surnames:
-            members.append(_member(run, record_id, record, *state.place_surname(key, record.published), key,
-                                   state))
+            around = neighbours.get(record_id, set())
+            placed = state.place_surname(key, record.published, lambda c: seen_with.shared(c.id, around))
+            members.append(_member(run, record_id, record, *placed, key, state))
         report.placed += _write_members(con, members)
         _write_state(con, state)
         report.new_archive_actors = len(state.created)
@@ -187,6 +198,22 @@ def _update(con: sqlite3.Connection, run: str) -> RegistryUpdate:
         con.execute("ROLLBACK")
         raise
     return report
+
+
+class _CoOccurrence:
+    """Which archive actors each archive actor has appeared with (asked only to break a surname tie)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.profiles: dict[int, set[int]] = {}
+
+    def shared(self, number: int, around: set[int]) -> int:
+        """How many of ``around`` have appeared in an article with archive actor ``number``."""
+        if number not in self.profiles:
+            self.profiles[number] = {other for (other,) in self.con.execute(
+                """SELECT DISTINCT m.archive_actor FROM archive_members m JOIN archive_members c
+                   ON m.run = c.run AND m.article_id = c.article_id WHERE c.archive_actor = ?""", (number,))}
+        return len(self.profiles[number] & around - {number})
 
 
 def _member(run: str, record_id: str, record: ActorRecord, actor: ArchiveActor, how: str, key: NameKey,

@@ -183,6 +183,11 @@ def batch_command(
     url_field: str = typer.Option("url", help="Field holding the URL."),
     max_chars: int = typer.Option(MAX_ARTICLE_CHARS, help="Articles longer than this are recorded as failed."),
     steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
+    batch_api: bool = typer.Option(False, "--batch-api", help="Send the model calls through the OpenAI Batch "
+                                                              "API (half price, answers within 24 h); rerun the "
+                                                              "command to resume while it waits."),
+    poll_interval: float = typer.Option(5.0, "--poll-interval", min=0.0,
+                                        help="--batch-api: first wait between polls, in seconds (grows to 60)."),
     model: Optional[str] = MODEL_OPTION,
     base_url: Optional[str] = BASE_URL_OPTION,
     api_key: Optional[str] = API_KEY_OPTION,
@@ -196,9 +201,11 @@ def batch_command(
 ) -> None:
     """Extract an archive into a resumable run: rerun the same command to resume it."""
     from extractor.batch import BatchOptions, FieldMap, SourceOptions, extract_many
+    from extractor.batch.batch_api import PollPolicy
     from extractor.batch.progress import LiveProgress, print_batch_summary
 
     options = BatchOptions(
+        batch_api=batch_api, poll=PollPolicy(first_s=poll_interval, max_s=max(60.0, poll_interval)),
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
         cache_path=cache_path, steps=parse_steps(steps), parse_processes=parse_processes,
         sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,

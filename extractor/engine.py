@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import httpx
 from pydantic import BaseModel
 
 from extractor.assembly import assemble_article, merge_answers
@@ -37,19 +38,20 @@ class Extractor:
     arguments, then ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``, then the embedded model); ``options``
     which calls an article gets; ``steps`` is a shorthand for ``options.steps`` (``()`` or ``"none"``:
     rules only; ``"entities,events"`` as on the command line).
-    ``limiter`` bounds the async requests (a batch shares one over all its articles).
+    ``limiter`` bounds the async requests (a batch shares one over all its articles); ``transport``
+    answers the async requests in place of HTTP (the Batch API path captures and replays through it).
     """
 
     def __init__(self, endpoint: Endpoint | None = None, *, options: PipelineOptions | None = None,
                  steps: tuple[str, ...] | list[str] | str | None = None, limiter: RequestLimiter | None = None,
-                 **endpoint_args: Any):
+                 transport: httpx.AsyncBaseTransport | None = None, **endpoint_args: Any):
         endpoint = endpoint or resolve_endpoint(**endpoint_args)
         options = options or PipelineOptions()
         if steps is not None:
             options = replace(options, steps=steps)
         self.options = options.for_backend(endpoint.backend)
         self._reasks = int(self.options.max_reasks or 0)
-        self.connection = Connection(endpoint, limiter)
+        self.connection = Connection(endpoint, limiter, transport)
 
     @property
     def endpoint(self) -> Endpoint:

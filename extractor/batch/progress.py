@@ -16,9 +16,16 @@ def _cost(value: float | None) -> str:
 
 
 def progress_line(p: BatchCounters) -> str:
-    return (f"done {p.done:,} · failed {p.failed:,} · skipped {p.already_done + p.not_retried + p.duplicates:,} · "
+    line = (f"done {p.done:,} · failed {p.failed:,} · skipped {p.already_done + p.not_retried + p.duplicates:,} · "
             f"{p.per_second:.2f}/s · tokens {p.prompt_tokens + p.completion_tokens:,} · "
             f"cache hits {p.cache_hits:,} · 429s {p.throttled:,} · cost {_cost(p.cost)}")
+    if p.price_factor != 1.0:
+        line += " at batch prices"
+    if p.batches is not None:
+        b = p.batches
+        line += (f" · batches {b.finished_batches}/{b.batches} ended · requests {b.completed:,} answered, "
+                 f"{b.failed:,} failed of {b.requests:,}")
+    return line
 
 
 class LiveProgress:
@@ -37,8 +44,8 @@ class LiveProgress:
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
 
-    def __call__(self, counters: BatchCounters, outcome: Outcome) -> None:
-        if outcome.error:
+    def __call__(self, counters: BatchCounters, outcome: Outcome | None) -> None:
+        if outcome is not None and outcome.error:
             self.console.print(f"[red]failed[/] {outcome.id} ({outcome.origin}): {outcome.error}", highlight=False)
         self._progress.update(self._task, description=progress_line(counters))
 
@@ -49,7 +56,9 @@ def print_batch_summary(summary: BatchSummary, console: Console) -> None:
     console.print(f"[bold]this invocation[/]: read {p.read:,} · done {p.done:,} · failed {p.failed:,} · "
                   f"already done {p.already_done:,} · failed earlier, not retried {p.not_retried:,} · "
                   f"duplicates {p.duplicates:,} · {p.elapsed_s:.1f} s ({p.per_second:.2f} records/s) · "
-                  f"cache hits {p.cache_hits:,} · 429s {p.throttled:,}", highlight=False)
+                  f"cache hits {p.cache_hits:,} · 429s {p.throttled:,}"
+                  + (f" · in a batch from earlier {p.in_batch:,}" if p.in_batch else "")
+                  + (f" · cost {_cost(p.cost)} at batch prices" if p.price_factor != 1.0 else ""), highlight=False)
     if summary.totals is not None:
         print_run(summary.totals, console)
     if summary.outputs is not None:

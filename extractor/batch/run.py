@@ -22,16 +22,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import openai
+
+from extractor.batch.batch_api import (BATCH_PRICE_FACTOR, ApiStore, BatchApi, BatchProgress, FileLimits,
+                                      PollPolicy, collect, split_files, wait_for)
 from extractor.batch.export import ExportPaths, export_run
 from extractor.batch.pricing import estimate_cost
 from extractor.batch.sources import InputFailure, InputRecord, SourceOptions, read_inputs
 from extractor.batch.store import RunCounts, RunStore
 from extractor.call.client import response_cache
+from extractor.call.offline import CaptureTransport, ReplayTransport
+from extractor.call.send import LOST, SALVAGED
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
-from extractor.errors import ExtractionError, InputError
+from extractor.errors import ConfigError, ExtractionError, InputError
 from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
 from extractor.schemas import ArticleExtraction
 from extractor.settings import (DEFAULT_STEPS, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
@@ -67,6 +73,11 @@ class BatchOptions:
     cache_path: Path | None = None
     steps: tuple[str, ...] = DEFAULT_STEPS
     sources: SourceOptions = field(default_factory=SourceOptions)
+    batch_api: bool = False
+    """Send the model calls through the OpenAI Batch API (half the price, answers within 24 h)
+    instead of online; the rest of each article runs here."""
+    poll: PollPolicy = field(default_factory=PollPolicy)
+    file_limits: FileLimits = field(default_factory=FileLimits)
     parse_processes: int | None = None
     """spaCy worker processes parsing the next records once the batch is past
     ``PARSE_PROCESSES_AFTER`` records (0: always a thread of this process; ``None``:
@@ -91,6 +102,12 @@ class BatchCounters:
     started: float = field(default_factory=time.monotonic)
     backend: str = ""
     model: str = ""
+    price_factor: float = 1.0
+    """Share of the online price these requests cost (the Batch API: half)."""
+    in_batch: int = 0
+    """Records already submitted to a batch by an earlier invocation, not read again."""
+    batches: BatchProgress | None = None
+    """The Batch API's progress while this invocation waits for its batches."""
 
     @property
     def elapsed_s(self) -> float:
@@ -102,7 +119,8 @@ class BatchCounters:
 
     @property
     def cost(self) -> float | None:
-        return estimate_cost(self.backend, self.model, self.prompt_tokens, self.completion_tokens)
+        cost = estimate_cost(self.backend, self.model, self.prompt_tokens, self.completion_tokens)
+        return None if cost is None else cost * self.price_factor
 
 
 @dataclass
@@ -114,6 +132,11 @@ class BatchSummary:
     counters: BatchCounters
     totals: RunCounts | None
     outputs: ExportPaths | None
+
+
+def _record_fields(record: InputRecord) -> dict[str, Any]:
+    return {"id": record.id, "text": record.text, "origin": record.origin, "published": record.published,
+            "title": record.title, "url": record.url, "source": record.source}
 
 
 def run_key(extractor: Extractor) -> str:
@@ -206,7 +229,7 @@ class _Batch:
 
     @classmethod
     def create(cls, inputs: Inputs, out_dir: str | Path | None, options: BatchOptions | None,
-               endpoint: Endpoint | None, on_progress: Callable[[BatchCounters, Outcome], None] | None,
+               endpoint: Endpoint | None, on_progress: Callable[[BatchCounters, Outcome | None], None] | None,
                endpoint_args: dict[str, Any]) -> "_Batch":
         options = options or BatchOptions()
         batch_fields = {name for name in BatchOptions.__dataclass_fields__}
@@ -219,7 +242,7 @@ class _Batch:
         return cls(inputs, store, extractor, limiter, options, on_progress)
 
     def __init__(self, inputs: Inputs, store: RunStore | None, extractor: Extractor, limiter: RequestLimiter,
-                 options: BatchOptions, on_progress: Callable[[BatchCounters, Outcome], None] | None):
+                 options: BatchOptions, on_progress: Callable[[BatchCounters, Outcome | None], None] | None):
         self.inputs = inputs
         self.store = store
         self.extractor = extractor
@@ -373,10 +396,11 @@ class _Batch:
         finally:
             await results.put(None)
 
-    async def _extract(self, record: InputRecord) -> Outcome:
+    async def _extract(self, record: InputRecord, extractor: Extractor | None = None) -> Outcome:
         try:
-            result = await self.extractor.aextract(record.text, published=record.published, article_id=record.id,
-                                                   title=record.title, source=record.source, url=record.url)
+            result = await (extractor or self.extractor).aextract(
+                record.text, published=record.published, article_id=record.id, title=record.title,
+                source=record.source, url=record.url)
         except InputError as exc:
             return Outcome(record.id, record.origin, error=str(exc), kind="input")
         except ExtractionError as exc:
@@ -398,6 +422,111 @@ class _Batch:
                                       outcome.kind or "internal", content_hash=record.content_hash,
                                       claim=self.claim, attempted=outcome.kind != "input")
 
+    async def batch_api_outcomes(self) -> AsyncIterator[Outcome]:
+        """``--batch-api``: plan each article here and capture its requests, submit them in files
+        within the limits, wait for the batches, then finish every record whose answers are all in
+        through the online path's own validation and grounding (replayed, no re-ask). Records that
+        failed earlier are retried online with ``retry_failed``."""
+        if self.store is None:
+            raise ConfigError("the Batch API needs an output directory: its state lives in the run store")
+        endpoint = self.extractor.endpoint
+        if endpoint.backend == "local":
+            raise ConfigError("--batch-api needs a hosted endpoint with the Batch API (--base-url, --model), "
+                              "not the embedded model")
+        self.counters.price_factor = BATCH_PRICE_FACTOR
+        api_store = ApiStore(self.store.directory, self.run)
+        client = openai.AsyncOpenAI(api_key=endpoint.api_key, base_url=endpoint.base_url, max_retries=3,
+                                    timeout=endpoint.timeout_s)
+        offline = replace(endpoint, response_cache=None)
+        online: list[InputRecord] = []
+        try:
+            async for outcome in self._capture_all(api_store, offline, online):
+                yield outcome
+            api = BatchApi(client, self.run)
+            for ids, content in split_files(api_store.queued_lines(), self.options.file_limits):
+                name = f"extractor-{self.run}-{uuid.uuid4().hex[:8]}.jsonl"
+                api_store.uploaded(await api.upload(name, content), name, ids, len(content))
+            for file_id in api_store.files_without_batch():
+                api_store.submitted(file_id, await api.create(file_id))
+            for batch in await wait_for(api, api_store, self.options.poll, self._batch_progress):
+                await collect(api, api_store, batch)
+            async for outcome in self._finish_answered(api_store, offline):
+                yield outcome
+        finally:
+            api_store.close()
+            await client.close()
+        if online:
+            self.inputs = online
+            async for outcome in self.outcomes():
+                yield outcome
+
+    async def _capture_all(self, api_store: ApiStore, offline: Endpoint,
+                           online: list[InputRecord]) -> AsyncIterator[Outcome]:
+        """Read the inputs; queue each new record's captured requests (one with no model call is done here)."""
+        capture = CaptureTransport()
+        capturer = Extractor(offline, options=self.extractor.options, transport=capture)
+        for item in read_inputs(self.inputs, self.options.sources):
+            self.counters.read += 1
+            if isinstance(item, InputFailure):
+                if (failed := self._input_failure(item)) is not None:
+                    self._count(failed)
+                    yield failed
+                continue
+            state = self.store.state(self.run, item.id) if self.store else None
+            if state is not None and state.content_hash == item.content_hash and state.claim != self.claim:
+                if state.status == "failed" and self.options.retry_failed:
+                    api_store.forget(item.id)
+                    online.append(item)
+                    continue
+                if state.status == "pending" and api_store.requests_of(item.id):
+                    self.counters.in_batch += 1
+                    continue
+            if not self._admit(item):
+                continue
+            capture.requests.clear()
+            outcome = await self._extract(item, capturer)
+            bodies = [body for _, _, body in capture.requests]
+            if outcome.kind == "extraction" and bodies:
+                api_store.add_requests(item.id, _record_fields(item), bodies)
+                continue
+            self._save(item, outcome)
+            self._count(outcome)
+            yield outcome
+
+    async def _finish_answered(self, api_store: ApiStore, offline: Endpoint) -> AsyncIterator[Outcome]:
+        """Every record whose requests all ended: a failed request fails it; answers go through the
+        online code (validation, grounding, assembly) from the stored answers."""
+        replayer = Extractor(offline, options=replace(self.extractor.options, max_reasks=0),
+                             transport=ReplayTransport(api_store.answer_for))
+        for record_id in api_store.settled_records():
+            fields = api_store.record(record_id)
+            state = self.store.state(self.run, record_id) if self.store else None
+            if fields is None or state is None or state.status != "pending":
+                api_store.forget(record_id)
+                continue
+            record = InputRecord(**fields)
+            reason = api_store.failure_of(record_id)
+            if reason is not None:
+                outcome = Outcome(record.id, record.origin, error=f"batch request {reason}", kind="batch")
+            else:
+                outcome = await self._extract(record, replayer)
+                invalid = next((w for w in outcome.result.warnings if SALVAGED in w or LOST in w), None) \
+                    if outcome.result is not None else None
+                if invalid is not None:
+                    outcome = Outcome(record.id, record.origin, error=f"batch answer did not validate: {invalid}",
+                                      kind="batch")
+                elif outcome.kind == "extraction":
+                    outcome = replace(outcome, kind="batch")
+            self._save(record, outcome)
+            api_store.forget(record_id)
+            self._count(outcome)
+            yield outcome
+
+    def _batch_progress(self, progress: BatchProgress) -> None:
+        self.counters.batches = progress
+        if self.on_progress is not None:
+            self.on_progress(self.counters, None)
+
     def _count(self, outcome: Outcome) -> None:
         counters = self.counters
         if outcome.result is not None:
@@ -414,7 +543,7 @@ class _Batch:
 
 async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, options: BatchOptions | None = None,
                         endpoint: Endpoint | None = None,
-                        on_progress: Callable[[BatchCounters, Outcome], None] | None = None,
+                        on_progress: Callable[[BatchCounters, Outcome | None], None] | None = None,
                         **endpoint_args: Any) -> AsyncIterator[Outcome]:
     """Extract many articles concurrently, yielding each outcome as it completes.
 
@@ -427,7 +556,7 @@ async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, op
     """
     batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
     try:
-        async for outcome in batch.outcomes():
+        async for outcome in (batch.batch_api_outcomes() if batch.options.batch_api else batch.outcomes()):
             yield outcome
         await batch.finish()
     finally:
@@ -436,14 +565,14 @@ async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, op
 
 def extract_many(inputs: Inputs, out_dir: str | Path, *, options: BatchOptions | None = None,
                  endpoint: Endpoint | None = None,
-                 on_progress: Callable[[BatchCounters, Outcome], None] | None = None,
+                 on_progress: Callable[[BatchCounters, Outcome | None], None] | None = None,
                  **endpoint_args: Any) -> BatchSummary:
     """Run (or resume) a batch into ``out_dir`` and return its summary; see ``aextract_many``."""
 
     async def run() -> BatchSummary:
         batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
         try:
-            async for _ in batch.outcomes():
+            async for _ in (batch.batch_api_outcomes() if batch.options.batch_api else batch.outcomes()):
                 pass
             return await batch.finish()
         finally:

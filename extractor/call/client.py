@@ -84,9 +84,11 @@ def make_client(endpoint: Endpoint) -> instructor.Instructor:
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)
 
 
-def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None) -> instructor.AsyncInstructor:
-    """The async twin of ``make_client``; a ``limiter`` (shared by a batch) sits under the retries."""
-    inner = limiter.wrap() if limiter is not None else None
+def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None,
+                      transport: httpx.AsyncBaseTransport | None = None) -> instructor.AsyncInstructor:
+    """The async twin of ``make_client``; a ``limiter`` (shared by a batch) sits under the retries;
+    ``transport`` answers in place of HTTP (``extractor.call.offline``: the Batch API path)."""
+    inner = transport if transport is not None else limiter.wrap() if limiter is not None else None
     transport: httpx.AsyncBaseTransport = AsyncRetryTransport(endpoint.retry, inner)
     if (cache := response_cache(endpoint)) is not None:
         transport = AsyncCachingTransport(cache, transport)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import httpx
 import instructor
 
 from extractor.call.client import make_async_client, make_client
@@ -16,9 +17,11 @@ from extractor.call.local_server import LocalServer
 class Connection:
     """Holds one endpoint (and the local server, if it started one) for many articles."""
 
-    def __init__(self, endpoint: Endpoint, limiter: RequestLimiter | None = None):
+    def __init__(self, endpoint: Endpoint, limiter: RequestLimiter | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None):
         self.endpoint = endpoint
         self.limiter = limiter
+        self.transport = transport
         self._server: LocalServer | None = None
         self._lock = threading.Lock()
         self._client: instructor.Instructor | None = None
@@ -46,7 +49,7 @@ class Connection:
     async def aclient(self) -> instructor.AsyncInstructor:
         endpoint = await asyncio.to_thread(self._ready)
         if self._aclient is None:
-            self._aclient = make_async_client(endpoint, self.limiter)
+            self._aclient = make_async_client(endpoint, self.limiter, self.transport)
         return self._aclient
 
     def close(self) -> None:

@@ -27,6 +27,12 @@ from extractor.schemas import TokenUsage
 from extractor.schemas.response import GroundingContext, grounded_by
 
 
+SALVAGED = "kept the valid part of the last answer"
+LOST = "produced no valid output after re-asks"
+"""How the warnings of an answer that did not validate begin (after the step's name): the Batch
+API path fails such a record, so ``--retry-failed`` can re-ask the model online."""
+
+
 def request_kwargs(endpoint: Endpoint, call: PlannedCall, max_reasks: int) -> dict[str, Any]:
     """instructor's arguments for ``call``; no validation ``context``, so no message is ever
     rendered as a template (the grounding reaches the validators through ``grounded_by``)."""
@@ -99,9 +105,9 @@ def classify_failure(exc: Exception, call: PlannedCall, grounding: GroundingCont
     reason = failure_reason(exc)
     salvaged = salvage(completion, call.response_model, grounding)
     if salvaged is not None:
-        warnings.append(f"{name} step: kept the valid part of the last answer ({reason})")
+        warnings.append(f"{name} step: {SALVAGED} ({reason})")
         return salvaged
-    warnings.append(f"{name} step produced no valid output after re-asks: {reason}")
+    warnings.append(f"{name} step {LOST}: {reason}")
     return None
 
 

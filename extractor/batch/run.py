@@ -73,6 +73,10 @@ class BatchOptions:
     cache_path: Path | None = None
     steps: tuple[str, ...] = DEFAULT_STEPS
     sources: SourceOptions = field(default_factory=SourceOptions)
+    engine: str = "local"
+    """``local`` (this process) or ``ray`` (Ray Data actor workers: ``extractor.batch.ray_engine``)."""
+    ray_workers: int = 2
+    """Actor workers with the Ray engine (each with its own client; ``rpm``/``tpm`` are split)."""
     batch_api: bool = False
     """Send the model calls through the OpenAI Batch API (half the price, answers within 24 h)
     instead of online; the rest of each article runs here."""
@@ -409,7 +413,7 @@ class _Batch:
             return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
         return Outcome(record.id, record.origin, result=result)
 
-    def _save(self, record: InputRecord, outcome: Outcome) -> None:
+    def _save(self, record: InputRecord, outcome: Outcome, content_hash: str | None = None) -> None:
         if self.store is None:
             return
         if outcome.result is not None:
@@ -419,8 +423,18 @@ class _Batch:
                                    calls=usage.calls, wall_s=outcome.result.provenance.wall_time_s)
         else:
             self.store.record_failure(self.run, record.id, record.origin, outcome.error or "unknown error",
-                                      outcome.kind or "internal", content_hash=record.content_hash,
+                                      outcome.kind or "internal", content_hash=content_hash or record.content_hash,
                                       claim=self.claim, attempted=outcome.kind != "input")
+
+    def all_outcomes(self) -> AsyncIterator[Outcome]:
+        """The outcomes of this invocation by the engine the options choose."""
+        if self.options.engine not in ("local", "ray"):
+            raise ConfigError(f"unknown engine {self.options.engine!r}: local or ray")
+        if self.options.batch_api and self.options.engine == "ray":
+            raise ConfigError("--batch-api and --engine ray are two ways to scale out: choose one")
+        if self.options.batch_api:
+            return self.batch_api_outcomes()
+        return self.ray_outcomes() if self.options.engine == "ray" else self.outcomes()
 
     async def batch_api_outcomes(self) -> AsyncIterator[Outcome]:
         """``--batch-api``: plan each article here and capture its requests, submit them in files
@@ -522,6 +536,49 @@ class _Batch:
             self._count(outcome)
             yield outcome
 
+    async def ray_outcomes(self) -> AsyncIterator[Outcome]:
+        """``engine="ray"``: admit the records here (the run store decides what is left), stream them
+        through Ray Data actor workers, and commit each outcome row into the store as it arrives."""
+        from extractor.batch.ray_engine import RayOptions, extract_dataset, read_input, start_ray, write_input
+
+        if self.store is None:
+            raise ConfigError("the Ray engine commits through a run store: give an output directory")
+        start_ray(self.options.ray_workers)
+        path = self.store.directory / f".ray-input-{self.claim}.jsonl"
+        input_failures: list[Outcome] = []
+
+        def admitted() -> Iterator[dict[str, Any]]:
+            for item in read_inputs(self.inputs, self.options.sources):
+                self.counters.read += 1
+                if isinstance(item, InputFailure):
+                    if (failed := self._input_failure(item)) is not None:
+                        input_failures.append(failed)
+                elif self._admit(item):
+                    yield _record_fields(item)
+
+        try:
+            count = write_input(admitted(), path)
+            for failed in input_failures:
+                self._count(failed)
+                yield failed
+            if count == 0:
+                return
+            rows = extract_dataset(
+                read_input(path), endpoint=self.extractor.endpoint, steps=self.options.steps,
+                run=self.run, options=RayOptions(workers=self.options.ray_workers, concurrency=self.options.concurrency,
+                                                 rpm=self.options.rpm, tpm=self.options.tpm))
+            for row in rows.iter_rows():
+                record = InputRecord(row["id"], "", row["origin"] or "ray")
+                if row["status"] == "done":
+                    outcome = Outcome(record.id, record.origin, result=ArticleExtraction.model_validate_json(row["result"]))
+                else:
+                    outcome = Outcome(record.id, record.origin, error=row["reason"], kind=row["kind"])
+                self._save(record, outcome, row["content_hash"])
+                self._count(outcome)
+                yield outcome
+        finally:
+            path.unlink(missing_ok=True)
+
     def _batch_progress(self, progress: BatchProgress) -> None:
         self.counters.batches = progress
         if self.on_progress is not None:
@@ -556,7 +613,7 @@ async def aextract_many(inputs: Inputs, out_dir: str | Path | None = None, *, op
     """
     batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
     try:
-        async for outcome in (batch.batch_api_outcomes() if batch.options.batch_api else batch.outcomes()):
+        async for outcome in batch.all_outcomes():
             yield outcome
         await batch.finish()
     finally:
@@ -572,7 +629,7 @@ def extract_many(inputs: Inputs, out_dir: str | Path, *, options: BatchOptions |
     async def run() -> BatchSummary:
         batch = _Batch.create(inputs, out_dir, options, endpoint, on_progress, endpoint_args)
         try:
-            async for _ in (batch.batch_api_outcomes() if batch.options.batch_api else batch.outcomes()):
+            async for _ in batch.all_outcomes():
                 pass
             return await batch.finish()
         finally:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 Reply = tuple[int, dict[str, str], bytes]
 RawReply = Callable[[BaseHTTPRequestHandler], None]
@@ -166,12 +169,26 @@ def slow(replies: Replies, delay_s: float) -> Replies:
 
 
 def main() -> None:
+    """Serve the stand-in model; it also takes llama-server's own flags (``--alias``, ``--host``,
+    ``--parallel``, ...), so ``EXTRACTOR_LLAMA_SERVER`` can name it as the embedded model's server.
+    With ``STAND_IN_LAUNCHES`` set, each launch leaves a file named by its pid in that folder;
+    ``STAND_IN_STARTUP_S`` makes it load for that long first, as a real model does."""
     parser = argparse.ArgumentParser(description="Serve the stand-in model on loopback.")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--alias", default="stand-in")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
+    if os.environ.get("STAND_IN_LAUNCHES"):
+        Path(os.environ["STAND_IN_LAUNCHES"], str(os.getpid())).write_text(" ".join(sys.argv[1:]))
+    time.sleep(float(os.environ.get("STAND_IN_STARTUP_S", "0")))
+
+    def model(method: str, path: str, body: bytes) -> Reply:
+        if method == "GET":
+            return json_reply(200, {"object": "list", "data": [{"id": args.alias, "object": "model"}]})
+        return stand_in_model(method, path, body)
+
     log: list[tuple[str, str]] = []
-    server = _server(slow(stand_in_model, args.delay), log, args.port)
+    server = _server(slow(model, args.delay), log, args.port)
     print(f"http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
     server.serve_forever()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -37,9 +38,27 @@ def grounded(method: str, path: str, body: bytes):
     return 200, {"content-type": "application/json"}, json.dumps(completion(request, answer)).encode()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @pytest.fixture(scope="module")
-def cluster():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The embedded-model settings with the stand-in model as its llama-server: a GGUF file, the
+    server command, a cache folder, and a folder where every server launch leaves a file."""
+    root = tmp_path_factory.mktemp("embedded")
+    (root / "model.gguf").write_bytes(b"GGUF")
+    server = root / "llama-server"
+    server.write_text(f'#!/bin/sh\ncd "{ROOT}" && exec "{sys.executable}" -m tests.servers "$@"\n')
+    server.chmod(0o755)
+    (root / "launches").mkdir()
+    return {"EXTRACTOR_LOCAL_MODEL": str(root / "model.gguf"), "EXTRACTOR_LLAMA_SERVER": str(server),
+            "EXTRACTOR_CACHE_DIR": str(root / "cache"), "STAND_IN_LAUNCHES": str(root / "launches"),
+            "STAND_IN_STARTUP_S": "5"}
+
+
+@pytest.fixture(scope="module")
+def cluster(embedded: dict[str, str]):
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env={"env_vars": embedded})
     yield
     ray.shutdown()
 
@@ -112,3 +131,16 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path:
     assert killed, "no worker was killed"
     assert sorted(done) == sorted(f"a{i}" for i in range(24)) and len(done) == len(set(done))
     assert list(failed) == ["empty"] and summary.totals.done == 24
+
+
+def test_the_embedded_model_runs_one_server_per_node_for_all_its_workers(
+        cluster, embedded: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in embedded.items():
+        monkeypatch.setenv(name, value)
+    summary = extract_many(articles(40), tmp_path, options=BatchOptions(engine="ray", cache=False))
+    done, failed, _ = read(tmp_path)
+    assert sorted(done) == sorted(f"a{i}" for i in range(40)) and list(failed) == ["empty"]
+    assert summary.totals.calls >= 40
+    launches = list(Path(embedded["STAND_IN_LAUNCHES"]).iterdir())
+    assert len(launches) == 1, "the node's two workers must share one model server"
+    assert "--alias" in launches[0].read_text() and "--parallel" in launches[0].read_text()

@@ -71,9 +71,10 @@ class _NodeModelServer:
         return self.connection._ready().base_url or ""
 
 
-def _node_endpoint(endpoint: Endpoint) -> Endpoint:
-    """The endpoint a worker uses: the embedded model through its node's server, else unchanged."""
-    if not endpoint.needs_local_server:
+def _node_endpoint(endpoint: Endpoint, steps: tuple[str, ...]) -> Endpoint:
+    """The endpoint a worker uses: the embedded model through its node's server (started by the
+    first worker there; none for a rules-only run), else unchanged."""
+    if not endpoint.needs_local_server or not steps:
         return endpoint
     ray = _require_ray()
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
@@ -92,7 +93,7 @@ class _ExtractBatch:
         from extractor.batch.run import default_concurrency
         from extractor.engine import Extractor
 
-        endpoint = _node_endpoint(endpoint)
+        endpoint = _node_endpoint(endpoint, steps)
         share = max(1, options.workers)
         limiter = RequestLimiter(options.concurrency or default_concurrency(endpoint),
                                  options.rpm / share if options.rpm else None,

@@ -3,6 +3,7 @@
 >>> from extractor import extract
 >>> result = extract(text, published="2025-01-07")   # doctest: +SKIP
 >>> summary = extract_many(["archive.jsonl"], "out/run")   # doctest: +SKIP
+>>> extract_dataset(ray.data.read_parquet("articles/")).write_parquet("out/")   # doctest: +SKIP
 >>> Run("out/run").actor("Zelenskyy").quotes()   # doctest: +SKIP
 """
 
@@ -16,7 +17,7 @@ from extractor.schemas import ArticleExtraction
 
 __all__ = ["ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "Endpoint", "ExtractionError", "Extractor",
            "ExtractorError", "InputError", "ModelError", "PipelineOptions", "Run", "ServerError", "aextract",
-           "aextract_many", "extract", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
+           "aextract_many", "extract", "extract_dataset", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
 __version__ = "0.1.0"
 _BATCH = {"extract_many", "aextract_many", "BatchOptions"}
 
@@ -27,6 +28,10 @@ def __getattr__(name: str) -> object:
         from extractor import batch
 
         return getattr(batch, name)
+    if name == "extract_dataset":
+        from extractor.batch.ray_engine import extract_dataset
+
+        return extract_dataset
     if name == "Run":
         from extractor.archive.queries import Run
 

@@ -144,3 +144,17 @@ def test_the_embedded_model_runs_one_server_per_node_for_all_its_workers(
     launches = list(Path(embedded["STAND_IN_LAUNCHES"]).iterdir())
     assert len(launches) == 1, "the node's two workers must share one model server"
     assert "--alias" in launches[0].read_text() and "--parallel" in launches[0].read_text()
+
+
+def test_extract_dataset_takes_any_ray_dataset_and_yields_one_keyed_row_per_article(cluster, tmp_path: Path) -> None:
+    from extractor import extract_dataset
+
+    ds = ray.data.from_items([{"id": a["id"], "text": a["text"], "published": a.get("date")} for a in articles(3)])
+    extract_dataset(ds, steps=(), run="rules", **ENDPOINT, base_url="http://127.0.0.1:9/v1").write_parquet(
+        str(tmp_path / "out"))
+    rows = {r["id"]: r for r in ray.data.read_parquet(str(tmp_path / "out")).take_all()}
+    assert sorted(rows) == ["a0", "a1", "a2", "empty"] and {r["run"] for r in rows.values()} == {"rules"}
+    assert rows["empty"]["status"] == "failed" and rows["empty"]["kind"] == "input"
+    result = json.loads(rows["a1"]["result"])
+    assert result["article"]["published"] == "2025-01-07"
+    assert [q["text"] for q in result["quotes"] if q["kind"] == "direct"] == ["We are relieved"]

@@ -182,13 +182,18 @@ INPUT_FIELDS = ("id", "text", "origin", "published", "title", "url", "source")
 
 
 def read_input(path: Path) -> "ray.data.Dataset":
-    """The admitted records back as a dataset, every field a string (no date or number guessed)."""
+    """The admitted records back as a dataset, every field a string (no date or number guessed).
+    The file is on the driver's disk, so its read tasks run on the driver's node; the blocks then
+    travel to workers on any node through Ray's object store."""
     ray = _require_ray()
     import pyarrow as pa
     from pyarrow import json as pajson
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     schema = pa.schema([(name, pa.string()) for name in INPUT_FIELDS])
-    return ray.data.read_json(str(path), parse_options=pajson.ParseOptions(explicit_schema=schema))
+    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+    return ray.data.read_json(str(path), parse_options=pajson.ParseOptions(explicit_schema=schema),
+                              ray_remote_args={"scheduling_strategy": here})
 
 
 def write_input(records: Iterator[dict[str, Any]], path: Path) -> int:

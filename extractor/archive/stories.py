@@ -11,7 +11,10 @@ merged: every claim keeps the figures its own article gives.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
+import pickle
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,8 +87,47 @@ class _Event:
 
 
 def story_events(con: sqlite3.Connection, run: str) -> Iterator[Story]:
-    """Every story of the run's placed articles, the earliest reported first (needs the registry updated)."""
-    events = list(_events(con, run))
+    """Every story of the run's placed articles, the earliest dated first (needs the registry updated).
+
+    Streamed, so that memory does not grow with the archive: the events go into a private scratch
+    database on disk, and only one day's linkable events are held at once (events link only within
+    a day); the others are stories of their own and come back in order from the scratch database."""
+    scratch = sqlite3.connect("")
+    try:
+        scratch.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, day TEXT, linkable INTEGER, story TEXT, "
+                        "event BLOB)")
+        scratch.executemany("INSERT INTO events (day, linkable, story, event) VALUES (?, ?, ?, ?)",
+                            ((e.date or LAST_DAY, int(_linkable(e)), _story_id(e), pickle.dumps(e))
+                             for e in _events(con, run)))
+        scratch.execute("CREATE INDEX events_order ON events (linkable, day, story)")
+        yield from heapq.merge(_linked_stories(scratch), _single_stories(scratch),
+                               key=lambda story: (story.date or LAST_DAY, story.id))
+    finally:
+        scratch.close()
+
+
+LAST_DAY = "9999"
+"""Where undated stories sort: after every date."""
+
+
+def _linkable(event: _Event) -> bool:
+    """Only events dated to a day, of a known type, can be told to be the same event as another."""
+    return event.precision == "day" and bool(event.date) and event.type != "OTHER"
+
+
+def _single_stories(scratch: sqlite3.Connection) -> Iterator[Story]:
+    for (event,) in scratch.execute("SELECT event FROM events WHERE linkable = 0 ORDER BY day, story"):
+        yield _story([pickle.loads(event)])
+
+
+def _linked_stories(scratch: sqlite3.Connection) -> Iterator[Story]:
+    rows = scratch.execute("SELECT day, event FROM events WHERE linkable = 1 ORDER BY day, seq")
+    for _, day in itertools.groupby(rows, key=lambda row: row[0]):
+        yield from sorted(_one_day([pickle.loads(event) for _, event in day]), key=lambda story: story.id)
+
+
+def _one_day(events: list[_Event]) -> list[Story]:
+    """The stories of one day's linkable events, in the order the archive holds them."""
     parent = list(range(len(events)))
 
     def root(i: int) -> int:
@@ -96,10 +138,7 @@ def story_events(con: sqlite3.Connection, run: str) -> Iterator[Story]:
 
     first_seen: dict[tuple[str, ...], int] = {}
     for i, event in enumerate(events):
-        if event.precision != "day" or not event.date or event.type == "OTHER":
-            continue
-        keys = [("actor", event.type, event.date, a) for a in event.actors] or \
-               [("place", event.type, event.date, p) for p in event.places]
+        keys = [("actor", event.type, a) for a in event.actors] or [("place", event.type, p) for p in event.places]
         for key in keys:
             j = first_seen.setdefault(key, i)
             if j != i and _compatible(events[j], event):
@@ -107,9 +146,7 @@ def story_events(con: sqlite3.Connection, run: str) -> Iterator[Story]:
     groups: dict[int, list[_Event]] = {}
     for i, event in enumerate(events):
         groups.setdefault(root(i), []).append(event)
-    stories = [_story(members) for members in groups.values()]
-    stories.sort(key=lambda s: (s.date or "9999", s.id))
-    yield from stories
+    return [_story(members) for members in groups.values()]
 
 
 def _compatible(a: _Event, b: _Event) -> bool:
@@ -124,10 +161,14 @@ def _compatible(a: _Event, b: _Event) -> bool:
 
 
 def _story(members: list[_Event]) -> Story:
+    """A story is named after its earliest reported claim, so adding later articles keeps its id."""
     members.sort(key=lambda e: (e.claim.published or "", e.claim.article_id, e.claim.event_id))
     first = members[0]
-    digest = hashlib.sha1(f"{first.claim.article_id}/{first.claim.event_id}".encode()).hexdigest()[:10]
-    return Story(f"S{digest}", first.type, first.date, first.precision, [m.claim for m in members])
+    return Story(_story_id(first), first.type, first.date, first.precision, [m.claim for m in members])
+
+
+def _story_id(event: _Event) -> str:
+    return "S" + hashlib.sha1(f"{event.claim.article_id}/{event.claim.event_id}".encode()).hexdigest()[:10]
 
 
 def _events(con: sqlite3.Connection, run: str) -> Iterator[_Event]:

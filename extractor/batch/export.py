@@ -132,7 +132,6 @@ def archive_rows(store: RunStore, run: str) -> dict[str, Any]:
                 yield dict(archive_actor_id=a.id, name=a.name, type=a.type, titles=_counted(a.titles),
                            aliases=_counted(a.aliases), articles=a.article_count,
                            first_date=_day(a.first), last_date=_day(a.last))
-        stories = list(story_events(con, run))
         yield "archive_actors", actors()
         yield "story_events", (dict(
             story_id=s.id, type=s.type, date=_day(s.date), date_precision=s.precision, articles=len(s.articles),
@@ -140,12 +139,12 @@ def archive_rows(store: RunStore, run: str) -> dict[str, Any]:
             participants="; ".join(f"{k} {v}" for k, v in s.participant_names.items()),
             statuses=_counted(Counter(c.status for c in s.claims)),
             killed_reported=_reported([c.killed for c in s.claims]),
-            injured_reported=_reported([c.injured for c in s.claims])) for s in stories)
+            injured_reported=_reported([c.injured for c in s.claims])) for s in story_events(con, run))
         yield "story_claims", (dict(
             story_id=s.id, article_id=c.article_id, event_id=c.event_id, source=c.source, published=_day(c.published),
             status=c.status, claimant_archive_actor_id=c.claimant, claimant_name=c.claimant_name, killed=c.killed,
             injured=c.injured, quantities=json.dumps(c.quantities, ensure_ascii=False) if c.quantities else None,
-            evidence_text=c.evidence) for s in stories for c in s.claims)
+            evidence_text=c.evidence) for s in story_events(con, run) for c in s.claims)
     finally:
         con.close()
 

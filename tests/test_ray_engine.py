@@ -17,7 +17,7 @@ import pytest
 ray = pytest.importorskip("ray")
 
 from extractor.batch import BatchOptions, extract_many  # noqa: E402
-from tests.servers import completion, serve, slow, stand_in_answer  # noqa: E402
+from tests.servers import completion, recording, serve, slow, stand_in_answer  # noqa: E402
 
 ENDPOINT = dict(api_key="sk-test", model="stand-in", backend="openai", mode="json")
 
@@ -84,6 +84,21 @@ def test_ray_gives_the_local_batch_results_and_tables(cluster, tmp_path: Path) -
     by_id = {json.loads(l)["article"]["id"]: json.loads(l) for l in (tmp_path / "ray" / "results.jsonl").read_text().splitlines()}
     local = {json.loads(l)["article"]["id"]: json.loads(l) for l in (tmp_path / "local" / "results.jsonl").read_text().splitlines()}
     assert all(by_id[i]["quotes"] == local[i]["quotes"] and by_id[i]["actors"] == local[i]["actors"] for i in local)
+
+
+def test_a_rerun_on_ray_sends_only_the_articles_not_done_yet(cluster, tmp_path: Path) -> None:
+    bodies: list[dict] = []
+    with serve(recording(grounded, bodies)) as (url, _):
+        extract_many(articles(3), tmp_path, options=BatchOptions(engine="ray", cache=False), base_url=f"{url}/v1",
+                     **ENDPOINT)
+        first = len(bodies)
+        summary = extract_many(articles(6), tmp_path, options=BatchOptions(engine="ray", cache=False),
+                               base_url=f"{url}/v1", **ENDPOINT)
+    done, failed, _ = read(tmp_path)
+    assert sorted(done) == [f"a{i}" for i in range(6)] and list(failed) == ["empty"]
+    assert summary.counters.already_done == 3 and summary.totals.done == 6
+    sent = " ".join(json.dumps(body) for body in bodies[first:])
+    assert "Town3" in sent and "Town5" in sent and "Town0" not in sent and "Town2" not in sent
 
 
 def test_rules_only_runs_on_ray_with_no_model(cluster, tmp_path: Path) -> None:

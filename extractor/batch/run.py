@@ -327,9 +327,7 @@ class _Batch:
         A window fills while the workers are busy and is handed over at once when they run dry;
         as many windows parse at once as there are parse processes."""
         if window:
-            if self.parser is None and self._processes > 0 and self.counters.read > PARSE_PROCESSES_AFTER:
-                self.parser = ParseWorkers(self._processes)
-            self._parsing.append((asyncio.ensure_future(self._parse([r.text for r in window])), list(window)))
+            self._parsing.append((self._start_parse(window), list(window)))
             window.clear()
         in_flight = self._processes if self.parser is not None else 1
         while self._parsing and (last or len(self._parsing) > in_flight or self._parsing[0][0].done()
@@ -341,6 +339,40 @@ class _Batch:
                 pass           # in its own extraction, where a failure is recorded with its reason
             for record in records:
                 await queue.put(record)
+
+    def _start_parse(self, records: list[InputRecord]) -> asyncio.Future[None]:
+        """Start parsing a window of records: in worker processes once past the first records."""
+        if self.parser is None and self._processes > 0 and self.counters.read > PARSE_PROCESSES_AFTER:
+            self.parser = ParseWorkers(self._processes)
+        return asyncio.ensure_future(self._parse([r.text for r in records]))
+
+    async def _parsed_ahead(self, records: Iterator[InputRecord]) -> AsyncIterator[InputRecord]:
+        """The records in order, for work one at a time, while the next windows are parsed (as many
+        at once as there are parse processes): the Batch API's planning and finishing."""
+        ahead: deque[tuple[asyncio.Future[None], list[InputRecord]]] = deque()
+        window: list[InputRecord] = []
+
+        async def oldest() -> list[InputRecord]:
+            parsing, parsed = ahead.popleft()
+            try:
+                await parsing
+            except Exception:  # noqa: BLE001 - parsing ahead only saves time; each record is parsed again
+                pass           # in its own extraction, where a failure is recorded with its reason
+            return parsed
+
+        for record in records:
+            window.append(record)
+            if len(window) >= PARSE_WINDOW:
+                ahead.append((self._start_parse(window), window))
+                window = []
+                while len(ahead) > max(1, self._processes if self.parser is not None else 1):
+                    for parsed in await oldest():
+                        yield parsed
+        if window:
+            ahead.append((self._start_parse(window), window))
+        while ahead:
+            for parsed in await oldest():
+                yield parsed
 
     async def _parse(self, texts: list[str]) -> None:
         """Parse ahead in a worker process; in a thread without workers or when a worker failed."""
@@ -476,27 +508,34 @@ class _Batch:
 
     async def _capture_all(self, api_store: ApiStore, offline: Endpoint,
                            online: list[InputRecord]) -> AsyncIterator[Outcome]:
-        """Read the inputs; queue each new record's captured requests (one with no model call is done here)."""
+        """Read the inputs; queue each new record's captured requests (one with no model call is done
+        here). The records are planned one at a time while the next ones are parsed ahead."""
         capture = CaptureTransport()
         capturer = Extractor(offline, options=self.extractor.options, transport=capture)
-        for item in read_inputs(self.inputs, self.options.sources):
-            self.counters.read += 1
-            if isinstance(item, InputFailure):
-                if (failed := self._input_failure(item)) is not None:
-                    self._count(failed)
-                    yield failed
-                continue
-            state = self.store.state(self.run, item.id) if self.store else None
-            if state is not None and state.content_hash == item.content_hash and state.claim != self.claim:
-                if state.status == "failed" and self.options.retry_failed:
-                    api_store.forget(item.id)
-                    online.append(item)
+        failures: deque[Outcome] = deque()
+
+        def admitted() -> Iterator[InputRecord]:
+            for item in read_inputs(self.inputs, self.options.sources):
+                self.counters.read += 1
+                if isinstance(item, InputFailure):
+                    if (failed := self._input_failure(item)) is not None:
+                        failures.append(failed)
                     continue
-                if state.status == "pending" and api_store.requests_of(item.id):
-                    self.counters.in_batch += 1
-                    continue
-            if not self._admit(item):
-                continue
+                state = self.store.state(self.run, item.id) if self.store else None
+                if state is not None and state.content_hash == item.content_hash and state.claim != self.claim:
+                    if state.status == "failed" and self.options.retry_failed:
+                        api_store.forget(item.id)
+                        online.append(item)
+                        continue
+                    if state.status == "pending" and api_store.requests_of(item.id):
+                        self.counters.in_batch += 1
+                        continue
+                if self._admit(item):
+                    yield item
+
+        async for item in self._parsed_ahead(admitted()):
+            while failures:
+                yield self._counted(failures.popleft())
             capture.requests.clear()
             outcome = await self._extract(item, capturer)
             bodies = [body for _, _, body in capture.requests]
@@ -504,22 +543,31 @@ class _Batch:
                 api_store.add_requests(item.id, _record_fields(item), bodies)
                 continue
             self._save(item, outcome)
-            self._count(outcome)
-            yield outcome
+            yield self._counted(outcome)
+        while failures:
+            yield self._counted(failures.popleft())
+
+    def _counted(self, outcome: Outcome) -> Outcome:
+        self._count(outcome)
+        return outcome
 
     async def _finish_answered(self, api_store: ApiStore, offline: Endpoint) -> AsyncIterator[Outcome]:
         """Every record whose requests all ended: a failed request fails it; answers go through the
         online code (validation, grounding, assembly) from the stored answers."""
         replayer = Extractor(offline, options=replace(self.extractor.options, max_reasks=0),
                              transport=ReplayTransport(api_store.answer_for))
-        for record_id in api_store.settled_records():
-            fields = api_store.record(record_id)
-            state = self.store.state(self.run, record_id) if self.store else None
-            if fields is None or state is None or state.status != "pending":
-                api_store.forget(record_id)
-                continue
-            record = InputRecord(**fields)
-            reason = api_store.failure_of(record_id)
+
+        def settled() -> Iterator[InputRecord]:
+            for record_id in api_store.settled_records():
+                fields = api_store.record(record_id)
+                state = self.store.state(self.run, record_id) if self.store else None
+                if fields is None or state is None or state.status != "pending":
+                    api_store.forget(record_id)
+                    continue
+                yield InputRecord(**fields)
+
+        async for record in self._parsed_ahead(settled()):
+            reason = api_store.failure_of(record.id)
             if reason is not None:
                 outcome = Outcome(record.id, record.origin, error=f"batch request {reason}", kind="batch")
             else:
@@ -532,9 +580,8 @@ class _Batch:
                 elif outcome.kind == "extraction":
                     outcome = replace(outcome, kind="batch")
             self._save(record, outcome)
-            api_store.forget(record_id)
-            self._count(outcome)
-            yield outcome
+            api_store.forget(record.id)
+            yield self._counted(outcome)
 
     async def ray_outcomes(self) -> AsyncIterator[Outcome]:
         """``engine="ray"``: admit the records here (the run store decides what is left), stream them

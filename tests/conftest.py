@@ -37,3 +37,26 @@ def unpinned_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     nlp.load_pipeline.cache_clear()
     yield fake
     nlp.load_pipeline.cache_clear()
+
+
+@pytest.fixture
+def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text spaCy parses in this process from now on (``nlp.pipe`` and ``nlp(text)``);
+    a text parsed in a worker process is not in it."""
+    from spacy.language import Language
+
+    here: list[str] = []
+    pipe, call = Language.pipe, Language.__call__
+
+    def counted_pipe(self, texts, **kwargs):  # noqa: ANN001, ANN202
+        texts = list(texts)
+        here.extend(texts)
+        return pipe(self, texts, **kwargs)
+
+    def counted_call(self, text, **kwargs):  # noqa: ANN001, ANN202
+        here.append(text)
+        return call(self, text, **kwargs)
+
+    monkeypatch.setattr(Language, "pipe", counted_pipe)
+    monkeypatch.setattr(Language, "__call__", counted_call)
+    return here

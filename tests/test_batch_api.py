@@ -213,12 +213,11 @@ def test_the_stand_in_refuses_what_the_batch_api_refuses(tmp_path: Path) -> None
     assert [e.code for e in batch.errors.data] == ["duplicate_custom_id", "mismatched_model"]
 
 
-def test_a_large_archive_is_planned_and_finished_with_its_parsing_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+def test_a_large_archive_is_planned_and_finished_with_its_parsing_in_a_worker(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Planning (capture) and finishing parse ahead: past ``PARSE_PROCESSES_AFTER`` records a spaCy
     worker parses both phases' windows, and every result is still the online one."""
     import multiprocessing
-
-    from spacy.language import Language
 
     from extractor.settings import PARSE_PROCESSES_AFTER, PARSE_WINDOW
     from tests.test_batch_run import _archive
@@ -229,20 +228,7 @@ def test_a_large_archive_is_planned_and_finished_with_its_parsing_in_a_worker(tm
     with serve(server, with_headers=True) as (url, _):
         extract_many([archive], tmp_path / "online", options=BatchOptions(cache=False, parse_processes=0),
                      base_url=f"{url}/v1", **ENDPOINT)
-        here: list[str] = []
-        pipe, call = Language.pipe, Language.__call__
-
-        def counted_pipe(self, texts, **kwargs):  # noqa: ANN001, ANN202
-            texts = list(texts)
-            here.extend(texts)
-            return pipe(self, texts, **kwargs)
-
-        def counted_call(self, text, **kwargs):  # noqa: ANN001, ANN202
-            here.append(text)
-            return call(self, text, **kwargs)
-
-        monkeypatch.setattr(Language, "pipe", counted_pipe)
-        monkeypatch.setattr(Language, "__call__", counted_call)
+        here = request.getfixturevalue("parsed_here")
         summary = extract_many([archive], tmp_path / "batch", options=BatchOptions(
             batch_api=True, poll=FAST_POLL, cache=False, parse_processes=1), base_url=f"{url}/v1", **ENDPOINT)
     assert (summary.totals.done, summary.totals.failed, server.creates) == (n, 0, 1)

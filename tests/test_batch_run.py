@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from extractor import resolve_endpoint
@@ -312,33 +313,18 @@ def test_a_failure_parsing_ahead_loses_no_record(tmp_path: Path, monkeypatch) ->
     assert [r["article"]["id"] for r in results] == ["a000", "a001", "a002", "a003"]
 
 
-def test_a_large_batch_parses_in_a_worker_process_and_gives_what_a_thread_gives(tmp_path: Path,
-                                                                                  monkeypatch) -> None:
+def test_a_large_batch_parses_in_a_worker_process_and_gives_what_a_thread_gives(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Past ``PARSE_PROCESSES_AFTER`` records read the parsing moves to a spaCy worker process:
     this process then parses only the first records, and every result is the one an in-process parse gives."""
     import multiprocessing
-
-    from spacy.language import Language
 
     from extractor.settings import PARSE_PROCESSES_AFTER, PARSE_WINDOW
 
     n = PARSE_PROCESSES_AFTER + 3 * 16
     archive = _archive(tmp_path / "in.jsonl", n)
     extract_many([archive], tmp_path / "thread", options=BatchOptions(steps=(), parse_processes=0))
-    here: list[str] = []
-    pipe, call = Language.pipe, Language.__call__
-
-    def counted_pipe(self, texts, **kwargs):  # noqa: ANN001, ANN202
-        texts = list(texts)
-        here.extend(texts)
-        return pipe(self, texts, **kwargs)
-
-    def counted_call(self, text, **kwargs):  # noqa: ANN001, ANN202
-        here.append(text)
-        return call(self, text, **kwargs)
-
-    monkeypatch.setattr(Language, "pipe", counted_pipe)
-    monkeypatch.setattr(Language, "__call__", counted_call)
+    here = request.getfixturevalue("parsed_here")
     summary = extract_many([archive], tmp_path / "workers", options=BatchOptions(steps=(), parse_processes=1))
     assert (summary.totals.done, summary.totals.failed) == (n, 0)
     assert 0 < len(here) <= PARSE_PROCESSES_AFTER + PARSE_WINDOW < n

@@ -41,6 +41,8 @@ def default_parse_processes() -> int:
 
 
 LOCAL_SERVERS: tuple[str, ...] = ("llama-server", "llama-cpp-python")
+ENGINES: tuple[str, ...] = ("local", "ray")
+"""Where a batch runs: this process, or Ray Data actor workers (``extractor.batch.ray_engine``)."""
 """What serves the embedded model: llama.cpp's own server (slots, continuous batching, a prompt
 cache in RAM) or llama-cpp-python's (one prompt state, one request at a time)."""
 

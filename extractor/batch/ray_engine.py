@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.call.endpoint import Endpoint
 from extractor.call.limits import RequestLimiter
-from extractor.errors import ConfigError, ExtractionError, InputError
+from extractor.errors import ConfigError
 from extractor.settings import DEFAULT_STEPS
 
 if TYPE_CHECKING:
@@ -112,25 +112,21 @@ class _ExtractBatch:
         return list(await asyncio.gather(*(self._one(row) for row in rows)))
 
     async def _one(self, row: dict[str, Any]) -> dict[str, Any]:
-        from extractor.schemas import Article
+        from extractor.batch.run import extract_record
+        from extractor.batch.sources import InputRecord
 
         record_id, text = str(row.get("id") or ""), row.get("text")
         outcome = {"run": self.run, "id": record_id, "origin": _text(row.get("origin")) or "ray", "content_hash": "",
                    "status": "failed", "result": None, "reason": None, "kind": None}
         if not isinstance(text, str) or not text.strip():
             return {**outcome, "reason": "no text", "kind": "input"}
-        outcome["content_hash"] = Article.content_id(text)
-        try:
-            result = await self.extractor.aextract(
-                text, published=_text(row.get("published")), article_id=record_id or None, title=_text(row.get("title")),
-                source=_text(row.get("source")), url=_text(row.get("url")))
-        except InputError as exc:
-            return {**outcome, "reason": str(exc), "kind": "input"}
-        except ExtractionError as exc:
-            return {**outcome, "reason": str(exc), "kind": "extraction"}
-        except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
-            return {**outcome, "reason": f"{type(exc).__name__}: {exc}", "kind": "internal"}
-        return {**outcome, "id": result.article.id, "status": "done", "result": result.model_dump_json()}
+        record = InputRecord(record_id, text, outcome["origin"], published=_text(row.get("published")),
+                             title=_text(row.get("title")), url=_text(row.get("url")), source=_text(row.get("source")))
+        outcome["content_hash"] = record.content_hash
+        done = await extract_record(self.extractor, record)
+        if done.result is None:
+            return {**outcome, "reason": done.error, "kind": done.kind}
+        return {**outcome, "id": done.result.article.id, "status": "done", "result": done.result.model_dump_json()}
 
 
 def _text(value: Any) -> str | None:

@@ -40,7 +40,7 @@ from extractor.engine import Extractor
 from extractor.errors import ConfigError, ExtractionError, InputError
 from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
 from extractor.schemas import ArticleExtraction
-from extractor.settings import (DEFAULT_STEPS, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
+from extractor.settings import (DEFAULT_STEPS, ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
                                 default_parse_processes)
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
@@ -141,6 +141,21 @@ class BatchSummary:
 def _record_fields(record: InputRecord) -> dict[str, Any]:
     return {"id": record.id, "text": record.text, "origin": record.origin, "published": record.published,
             "title": record.title, "url": record.url, "source": record.source}
+
+
+async def extract_record(extractor: Extractor, record: InputRecord) -> Outcome:
+    """One record's outcome: its result, or the failure and its kind (``input`` for the article
+    itself, ``extraction`` for the model, ``internal`` for a bug, with any secret redacted)."""
+    try:
+        result = await extractor.aextract(record.text, published=record.published, article_id=record.id or None,
+                                          title=record.title, source=record.source, url=record.url)
+    except InputError as exc:
+        return Outcome(record.id, record.origin, error=str(exc), kind="input")
+    except ExtractionError as exc:
+        return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
+    except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
+        return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
+    return Outcome(record.id, record.origin, result=result)
 
 
 def run_key(extractor: Extractor) -> str:
@@ -329,8 +344,7 @@ class _Batch:
         if window:
             self._parsing.append((self._start_parse(window), list(window)))
             window.clear()
-        in_flight = self._processes if self.parser is not None else 1
-        while self._parsing and (last or len(self._parsing) > in_flight or self._parsing[0][0].done()
+        while self._parsing and (last or len(self._parsing) > self._windows_parsing or self._parsing[0][0].done()
                                  or queue.empty()):
             parsing, records = self._parsing.popleft()
             try:
@@ -339,6 +353,11 @@ class _Batch:
                 pass           # in its own extraction, where a failure is recorded with its reason
             for record in records:
                 await queue.put(record)
+
+    @property
+    def _windows_parsing(self) -> int:
+        """How many windows parse at once: one per parse process, one in a thread before they start."""
+        return max(1, self._processes) if self.parser is not None else 1
 
     def _start_parse(self, records: list[InputRecord]) -> asyncio.Future[None]:
         """Start parsing a window of records: in worker processes once past the first records."""
@@ -365,7 +384,7 @@ class _Batch:
             if len(window) >= PARSE_WINDOW:
                 ahead.append((self._start_parse(window), window))
                 window = []
-                while len(ahead) > max(1, self._processes if self.parser is not None else 1):
+                while len(ahead) > self._windows_parsing:
                     for parsed in await oldest():
                         yield parsed
         if window:
@@ -433,17 +452,7 @@ class _Batch:
             await results.put(None)
 
     async def _extract(self, record: InputRecord, extractor: Extractor | None = None) -> Outcome:
-        try:
-            result = await (extractor or self.extractor).aextract(
-                record.text, published=record.published, article_id=record.id, title=record.title,
-                source=record.source, url=record.url)
-        except InputError as exc:
-            return Outcome(record.id, record.origin, error=str(exc), kind="input")
-        except ExtractionError as exc:
-            return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
-        except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
-            return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
-        return Outcome(record.id, record.origin, result=result)
+        return await extract_record(extractor or self.extractor, record)
 
     def _save(self, record: InputRecord, outcome: Outcome, content_hash: str | None = None) -> None:
         if self.store is None:
@@ -460,8 +469,8 @@ class _Batch:
 
     def all_outcomes(self) -> AsyncIterator[Outcome]:
         """The outcomes of this invocation by the engine the options choose."""
-        if self.options.engine not in ("local", "ray"):
-            raise ConfigError(f"unknown engine {self.options.engine!r}: local or ray")
+        if self.options.engine not in ENGINES:
+            raise ConfigError(f"unknown engine {self.options.engine!r}: {' or '.join(ENGINES)}")
         if self.options.batch_api and self.options.engine == "ray":
             raise ConfigError("--batch-api and --engine ray are two ways to scale out: choose one")
         if self.options.batch_api:
@@ -514,26 +523,20 @@ class _Batch:
         capturer = Extractor(offline, options=self.extractor.options, transport=capture)
         failures: deque[Outcome] = deque()
 
-        def admitted() -> Iterator[InputRecord]:
-            for item in read_inputs(self.inputs, self.options.sources):
-                self.counters.read += 1
-                if isinstance(item, InputFailure):
-                    if (failed := self._input_failure(item)) is not None:
-                        failures.append(failed)
-                    continue
-                state = self.store.state(self.run, item.id) if self.store else None
-                if state is not None and state.content_hash == item.content_hash and state.claim != self.claim:
-                    if state.status == "failed" and self.options.retry_failed:
-                        api_store.forget(item.id)
-                        online.append(item)
-                        continue
-                    if state.status == "pending" and api_store.requests_of(item.id):
-                        self.counters.in_batch += 1
-                        continue
-                if self._admit(item):
-                    yield item
+        def in_batch_or_online(item: InputRecord) -> bool:
+            """A record already in a batch waits for it; a failed one retried goes online."""
+            state = self.store.state(self.run, item.id) if self.store else None
+            if state is not None and state.content_hash == item.content_hash and state.claim != self.claim:
+                if state.status == "failed" and self.options.retry_failed:
+                    api_store.forget(item.id)
+                    online.append(item)
+                    return True
+                if state.status == "pending" and api_store.requests_of(item.id):
+                    self.counters.in_batch += 1
+                    return True
+            return False
 
-        async for item in self._parsed_ahead(admitted()):
+        async for item in self._parsed_ahead(self._admitted(failures, in_batch_or_online)):
             while failures:
                 yield self._counted(failures.popleft())
             capture.requests.clear()
@@ -546,6 +549,19 @@ class _Batch:
             yield self._counted(outcome)
         while failures:
             yield self._counted(failures.popleft())
+
+    def _admitted(self, failures: deque[Outcome],
+                  diverted: Callable[[InputRecord], bool] = lambda record: False) -> Iterator[InputRecord]:
+        """The records this invocation extracts, in reading order (the run store decides, as in
+        ``_admit``); input failures are recorded and queued on ``failures``, and a record that
+        ``diverted`` sends elsewhere is not admitted."""
+        for item in read_inputs(self.inputs, self.options.sources):
+            self.counters.read += 1
+            if isinstance(item, InputFailure):
+                if (failed := self._input_failure(item)) is not None:
+                    failures.append(failed)
+            elif not diverted(item) and self._admit(item):
+                yield item
 
     def _counted(self, outcome: Outcome) -> Outcome:
         self._count(outcome)
@@ -592,22 +608,11 @@ class _Batch:
             raise ConfigError("the Ray engine commits through a run store: give an output directory")
         start_ray(self.options.ray_workers)
         path = self.store.directory / f".ray-input-{self.claim}.jsonl"
-        input_failures: list[Outcome] = []
-
-        def admitted() -> Iterator[dict[str, Any]]:
-            for item in read_inputs(self.inputs, self.options.sources):
-                self.counters.read += 1
-                if isinstance(item, InputFailure):
-                    if (failed := self._input_failure(item)) is not None:
-                        input_failures.append(failed)
-                elif self._admit(item):
-                    yield _record_fields(item)
-
+        input_failures: deque[Outcome] = deque()
         try:
-            count = write_input(admitted(), path)
+            count = write_input((_record_fields(r) for r in self._admitted(input_failures)), path)
             for failed in input_failures:
-                self._count(failed)
-                yield failed
+                yield self._counted(failed)
             if count == 0:
                 return
             rows = extract_dataset(
@@ -617,12 +622,12 @@ class _Batch:
             for row in rows.iter_rows():
                 record = InputRecord(row["id"], "", row["origin"] or "ray")
                 if row["status"] == "done":
-                    outcome = Outcome(record.id, record.origin, result=ArticleExtraction.model_validate_json(row["result"]))
+                    outcome = Outcome(record.id, record.origin,
+                                      result=ArticleExtraction.model_validate_json(row["result"]))
                 else:
                     outcome = Outcome(record.id, record.origin, error=row["reason"], kind=row["kind"])
                 self._save(record, outcome, row["content_hash"])
-                self._count(outcome)
-                yield outcome
+                yield self._counted(outcome)
         finally:
             path.unlink(missing_ok=True)
 

@@ -606,7 +606,7 @@ class _Batch:
 
         if self.store is None:
             raise ConfigError("the Ray engine commits through a run store: give an output directory")
-        start_ray(self.options.ray_workers)
+        start_ray()
         path = self.store.directory / f".ray-input-{self.claim}.jsonl"
         input_failures: deque[Outcome] = deque()
         try:

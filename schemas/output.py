@@ -120,7 +120,7 @@ class Article(BaseModel):
 
     @staticmethod
     def content_id(text: str) -> str:
-        return "art_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return "art_" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class Actor(BaseModel):

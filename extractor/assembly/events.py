@@ -49,6 +49,10 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
                              claimed_by, places))
     if retyped:
         warnings.append(f"{retyped} event type(s) the trigger cannot report replaced by the trigger's own")
+    impossible = [e.date.expression for e in events if e.date is not None and e.date.value is None
+                  and resolve(e.date.expression, article.published).impossible]
+    if impossible:
+        warnings.append(f"date(s) that name no calendar day left unresolved: {', '.join(dict.fromkeys(impossible))}")
     return events
 
 

@@ -12,15 +12,16 @@ import gzip
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from extractor.batch.html import article_from_html
 from extractor.errors import InputError
-from extractor.input.article import check_text
+from extractor.input.article import LONE_SURROGATE, check_text
 from extractor.schemas import Article
 from extractor.settings import MAX_ARTICLE_CHARS
 DIRECTORY_SUFFIXES = {".txt", ".json", ".html", ".htm"}
@@ -82,13 +83,29 @@ def read_inputs(inputs: Iterable[str | Path | Mapping[str, Any] | InputRecord],
     options = options or SourceOptions()
     for entry in inputs:
         if isinstance(entry, InputRecord):
-            yield _checked(entry, options)
+            items: Iterable[Item] = [_checked(entry, options)]
         elif isinstance(entry, Mapping):
-            yield _from_mapping(entry, "python", options)
+            items = [_from_mapping(entry, "python", options)]
         elif str(entry) == "-":
-            yield from _guarded(_jsonl(sys.stdin.buffer, "stdin", options), "stdin")
+            items = _guarded(_jsonl(sys.stdin.buffer, "stdin", options), "stdin")
         else:
-            yield from _guarded(_read_path(Path(entry), options), str(entry))
+            items = _guarded(_read_path(Path(entry), options), str(entry))
+        for item in items:
+            yield _storable(item)
+
+
+def _storable(item: Item) -> Item:
+    """The item with every field but the text free of lone surrogates (a JSON ``\\ud800`` escape,
+    a file name that is not UTF-8): shown as the escape itself, so the run store and the outputs
+    can hold them. A text with one is refused by ``check_text``."""
+    names = [n for n in item.__dataclass_fields__ if n != "text"]
+    dirty = {n: _escaped(getattr(item, n)) for n in names
+             if isinstance(getattr(item, n), str) and LONE_SURROGATE.search(getattr(item, n))}
+    return replace(item, **dirty) if dirty else item
+
+
+def _escaped(value: str) -> str:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _guarded(items: Iterator[Item], origin: str) -> Iterator[Item]:
@@ -135,13 +152,43 @@ def _format_of(path: Path) -> str:
 
 
 def _directory(root: Path, options: SourceOptions) -> Iterator[Item]:
-    """Files below ``root`` in sorted order (stable across runs); ids are the relative paths."""
+    """Files below ``root`` in sorted order (stable across runs); ids are the relative paths. A
+    file that cannot be read (a broken link, a FIFO or device, no permission) is that file's
+    failure, and the next file is read."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if path.suffix.lower() in DIRECTORY_SUFFIXES:
-                yield from _one_file(path, path.relative_to(root).as_posix(), options)
+            if path.suffix.lower() not in DIRECTORY_SUFFIXES:
+                continue
+            record_id = path.relative_to(root).as_posix()
+            reason = not_a_regular_file(path)
+            if reason is not None:
+                yield InputFailure(record_id, str(path), reason)
+                continue
+            try:
+                yield from _one_file(path, record_id, options)
+            except OSError as exc:
+                yield InputFailure(record_id, str(path), f"file could not be read: {exc.strerror or exc}")
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` is no file to read as an article (reading a FIFO or a device would wait forever),
+    or ``None`` for a regular file (or a link to one)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
+        return "file disappeared while the directory was read"
+    except OSError as exc:
+        return f"file could not be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"not a regular file: {kind}; skipped"
 
 
 def _one_file(path: Path, record_id: str, options: SourceOptions) -> Iterator[Item]:
@@ -221,31 +268,94 @@ def _csv(path: Path, options: SourceOptions) -> Iterator[Item]:
             yield _from_mapping(row, where, options)
 
 
+WARC_STARTS = (b"WARC/", b"filedesc://")
+"""How a WARC record (and an ARC file's first record) begins, after any gzip layer."""
+
+
 def _warc(path: Path, options: SourceOptions) -> Iterator[Item]:
-    """HTML responses of a WARC file; other records (requests, metadata, images, CSS) are not articles."""
+    """HTML responses of a WARC file; other records (requests, metadata, images, CSS) are not
+    articles. A file that is no WARC is one failure; a record cut off (the file ends early, or is
+    corrupt from some offset on) is a failure naming the file and offset, never a fragment."""
     from warcio.archiveiterator import ArchiveIterator
 
+    reason = _not_warc(path)
+    if reason is not None:
+        yield InputFailure(str(path), str(path), reason)
+        return
+    offset = 0
     with path.open("rb") as handle:
         iterator = ArchiveIterator(handle)
-        for record in iterator:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            content_type = record.http_headers.get_header("Content-Type") or ""
-            if "html" not in content_type.lower():
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            record_id = (record.rec_headers.get_header("WARC-Record-ID") or url or "").strip("<>")
-            record_id = record_id.removeprefix("urn:uuid:")
-            body = record.content_stream().read(options.max_chars * 4 + 1)
-            where = f"{path}@{iterator.get_record_offset()}"
-            if len(body) > options.max_chars * 4:
-                yield InputFailure(record_id, where, f"page is over {options.max_chars * 4:,} bytes")
-                continue
-            text = _decode(body, _charset(content_type))
-            if text is None:
-                yield InputFailure(record_id, where, _undecodable(body))
-                continue
-            yield _from_html(text, record_id, where, url, options)
+        try:
+            for record in iterator:
+                offset = iterator.offset
+                item = _warc_record(record, f"{path}@{offset}", options)
+                cut = _cut_off(record)
+                if cut is not None:
+                    yield InputFailure(item.id if item is not None else f"{path}@{offset}", f"{path}@{offset}",
+                                       f"WARC record at offset {offset} of {path.name} is cut off: {cut}")
+                elif item is not None:
+                    yield item
+        except Exception as exc:  # noqa: BLE001 - warcio raises what it meets in a corrupt file
+            yield InputFailure(f"{path}@after-{offset}", f"{path}@{offset}",
+                               f"{path.name} is corrupt after the record at offset {offset}: "
+                               f"{type(exc).__name__}: {str(exc)[:200]}")
+            return
+    read_to = iterator.offset
+    size = path.stat().st_size
+    if read_to < size:
+        yield InputFailure(f"{path}@{read_to}", f"{path}@{read_to}",
+                           f"{path.name} ends in {size - read_to:,} bytes that are no complete WARC record "
+                           f"(from offset {read_to}; the file is cut or corrupt)")
+
+
+def _not_warc(path: Path) -> str | None:
+    """Why ``path`` is no WARC (or ARC) file, judged by its first bytes; ``None`` if it is one."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    try:
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as unzipped:
+                head = unzipped.read(16)
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(16)
+    except (OSError, EOFError) as exc:
+        return f"{path.name} is not a WARC file: its gzip layer cannot be read ({exc})"
+    if head.lstrip(b"\r\n").startswith(WARC_STARTS):
+        return None
+    shown = head.decode("utf-8", "replace").split("\n")[0]
+    return f"{path.name} is not a WARC file: it begins with {shown!r}, not 'WARC/'"
+
+
+def _warc_record(record: Any, where: str, options: SourceOptions) -> Item | None:
+    """One WARC record as an article, its failure, or ``None`` when it is no HTML response."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in content_type.lower():
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or url or "").strip("<>")
+    record_id = record_id.removeprefix("urn:uuid:")
+    body = record.content_stream().read(options.max_chars * 4 + 1)
+    if len(body) > options.max_chars * 4:
+        return InputFailure(record_id, where, f"page is over {options.max_chars * 4:,} bytes")
+    text = _decode(body, _charset(content_type))
+    if text is None:
+        return InputFailure(record_id, where, _undecodable(body))
+    return _from_html(text, record_id, where, url, options)
+
+
+def _cut_off(record: Any) -> str | None:
+    """Read what is left of a record's block and say what is missing from it, if anything: a
+    header without its length (the file ends inside it), or bytes the length promised."""
+    if record.length is None:
+        return "its header is incomplete (the file ends inside it)"
+    raw = record.raw_stream
+    while raw.read(65536):
+        pass
+    missing = int(getattr(raw, "limit", 0) or 0)
+    return f"{missing:,} of its {record.length:,} bytes are missing (the file ends early)" if missing else None
 
 
 def _from_html(html: str, record_id: str, origin: str, url: str | None, options: SourceOptions) -> Item:

@@ -17,6 +17,8 @@ from extractor.schemas import Article
 from extractor.settings import MAX_ARTICLE_CHARS
 
 _HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|\Z)")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate code point: in a Python string always unpaired (a pair decodes to one character)."""
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -38,11 +40,17 @@ def split_header(raw: str) -> tuple[date | None, int]:
 
 
 def check_text(body: str) -> None:
-    """Refuse what cannot be analysed: no text, binary content, more than ``MAX_ARTICLE_CHARS``."""
+    """Refuse what cannot be analysed: no text, binary content, an unpaired surrogate (JSON's
+    ``\\ud800`` escape: no Unicode character, so no UTF-8 output could hold it), more than
+    ``MAX_ARTICLE_CHARS``."""
     if not body.strip():
         raise InputError("article has no text")
     if "\x00" in body:
         raise InputError("text contains NUL bytes; it looks like a binary file")
+    if (lone := LONE_SURROGATE.search(body)) is not None:
+        raise InputError(f"text holds an unpaired UTF-16 surrogate (U+{ord(lone.group()):04X}) at character "
+                         f"{lone.start()}: it is not valid Unicode (a JSON \\u{ord(lone.group()):04x} escape "
+                         "without its pair)")
     if len(body) > MAX_ARTICLE_CHARS:
         raise InputError(f"article has {len(body):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
 

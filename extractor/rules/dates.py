@@ -52,6 +52,9 @@ class TimeExpression:
 class Resolved:
     value: date | None
     precision: Precision | None
+    impossible: bool = False
+    """The expression names a day no calendar has ("2024-02-30", "June 31, 2024"), or one out of
+    range: it stays unresolved, and the article carries a warning."""
 
 
 def find_time_expressions(text: str, start: int = 0, end: int | None = None) -> list[TimeExpression]:
@@ -75,7 +78,15 @@ def _number(word: str) -> int | None:
 
 
 def resolve(expression: str, published: date | None) -> Resolved:
-    """Resolve one expression; unknown or unresolvable gives ``Resolved(None, None)``."""
+    """Resolve one expression; unknown or unresolvable gives ``Resolved(None, None)``, and an
+    impossible day (or one past the calendar's range) ``impossible=True``: never an exception."""
+    try:
+        return _resolve(expression, published)
+    except (ValueError, OverflowError):
+        return Resolved(None, None, impossible=True)
+
+
+def _resolve(expression: str, published: date | None) -> Resolved:
     expr = " ".join(expression.lower().replace(",", " ").split())
     unresolved = Resolved(None, None)
     if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", expr):
@@ -133,11 +144,12 @@ def _absolute(expr: str, published: date | None) -> Resolved | None:
             if published is None:
                 return Resolved(None, None)
             guess = _safe_date(published.year, MONTHS[mon], day)
-            if guess is not None and guess > published + timedelta(days=7):
-                guess = _safe_date(published.year - 1, MONTHS[mon], day)
-            return Resolved(guess, "day" if guess else None)
-        value = _safe_date(int(year), MONTHS[mon], day)
-        return Resolved(value, "day" if value else None)
+            if guess is None or guess > published + timedelta(days=7):
+                guess = _safe_date(published.year - 1, MONTHS[mon], day) or guess
+            if guess is None:
+                raise ValueError(f"{mon} {day} is no day of any year")
+            return Resolved(guess, "day")
+        return Resolved(date(int(year), MONTHS[mon], day), "day")
     if match := re.search(rf"\b({_MON}) (\d{{4}})\b", expr):
         return Resolved(date(int(match.group(2)), MONTHS[match.group(1)], 1), "month")
     if match := re.fullmatch(r"(?:in|since|by|during|of) ((?:19|20)\d{2})", expr):

@@ -21,7 +21,10 @@ from extractor.input.article import read_article_file
 from extractor.evaluation.loaders import FORMATS as GOLD_FORMATS
 from extractor.output.exports import EXPORTERS
 from extractor.plan.options import parse_steps
-from extractor.settings import DEFAULT_LOCAL_SERVER, DEFAULT_STEPS, LOCAL_SERVERS, LOCAL_SLOTS, MAX_ARTICLE_CHARS
+from extractor.call.retry import RetryPolicy
+from extractor.plan.options import PipelineOptions
+from extractor.settings import (DEFAULT_LOCAL_SERVER, DEFAULT_STEPS, EXIT_ERROR, EXIT_FAILED_RECORDS, LOCAL_SERVERS,
+                                LOCAL_SLOTS, MAX_ARTICLE_CHARS, REQUEST_TIMEOUT_S)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news articles into grounded events, actors and quotes.")
@@ -45,6 +48,12 @@ SERVER_OPTION = typer.Option(DEFAULT_LOCAL_SERVER, "--server",
                              help=f"What serves the local model: {' or '.join(LOCAL_SERVERS)}.")
 SLOTS_OPTION = typer.Option(LOCAL_SLOTS, "--slots", help="Sequences llama-server decodes at once (the "
                                                          "embedded one, or one at --base-url).")
+TIMEOUT_OPTION = typer.Option(REQUEST_TIMEOUT_S, "--timeout", min=0.001,
+                              help=f"Seconds one model request may take; a timed-out request is retried, "
+                                   f"{RetryPolicy().attempts} attempts in all.")
+KEEP_PARTIAL_OPTION = typer.Option(False, "--keep-partial",
+                                   help="Keep an article whose model step failed after its re-asks, marked "
+                                        "'partial: true' (default: it is a failure of kind 'model').")
 
 
 STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
@@ -52,11 +61,12 @@ STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
 
 def _endpoint(model: str | None, base_url: str | None, api_key: str | None, backend: str | None,
               mode: str | None, local_model: Path | None, fast: bool = False,
-              server: str = DEFAULT_LOCAL_SERVER, slots: int = LOCAL_SLOTS) -> Endpoint:
+              server: str = DEFAULT_LOCAL_SERVER, slots: int = LOCAL_SLOTS,
+              timeout: float = REQUEST_TIMEOUT_S) -> Endpoint:
     """The endpoint the shared options describe (arguments first, then the environment)."""
     return resolve_endpoint(model=model, base_url=base_url, api_key=api_key, backend=backend, mode=mode,
                             local_model=str(local_model) if local_model else None, fast=fast,
-                            local_server=server, local_slots=slots)
+                            local_server=server, local_slots=slots, timeout_s=timeout)
 
 
 @contextmanager
@@ -68,7 +78,7 @@ def reported_errors() -> Iterator[None]:
         yield
     except (ExtractorError, OSError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 @app.command("extract")
@@ -87,13 +97,16 @@ def extract_command(
     slots: int = SLOTS_OPTION,
     steps: str = typer.Option(STEPS_DEFAULT, help="Model steps to run: entities, events, both, or 'none' "
                                                        "for rules only (quotes and actors mentioned as speakers)."),
+    timeout: float = TIMEOUT_OPTION,
+    keep_partial: bool = KEEP_PARTIAL_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
 ) -> None:
     """Extract one article, print a summary and write the JSON."""
     with reported_errors():
         doc = read_article_file(article, published=published)
-        endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots)
-        with Extractor(endpoint, steps=parse_steps(steps)) as extractor:
+        endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots, timeout)
+        pipeline = PipelineOptions(steps=parse_steps(steps), keep_partial=keep_partial)
+        with Extractor(endpoint, options=pipeline) as extractor:
             result = extractor.extract(doc)
     payload = result.model_dump_json(indent=2)
     if out:
@@ -128,8 +141,10 @@ def eval_command(
     fast: bool = FAST_OPTION,
     server: str = SERVER_OPTION,
     slots: int = SLOTS_OPTION,
+    timeout: float = TIMEOUT_OPTION,
 ) -> None:
-    """Score extraction against annotated news: a table on screen, the full report as JSON."""
+    """Score extraction against annotated news: a table on screen, the full report as JSON. An
+    article whose model step failed is scored as it stands (kept, marked partial), never left out."""
     from extractor.evaluation import load_gold, score_documents
     from extractor.evaluation.predictions import pair_with_predictions, read_predictions, run_extraction
     from extractor.evaluation.display import print_report
@@ -143,8 +158,8 @@ def eval_command(
                 err.print(f"[yellow]warning:[/] no prediction for {len(missing)} document(s): {', '.join(missing[:5])}")
         else:
             chosen = parse_steps(steps)
-            endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots)
-            with Extractor(endpoint, steps=chosen) as extractor:
+            endpoint = _endpoint(model, base_url, api_key, backend, mode, local_model, fast, server, slots, timeout)
+            with Extractor(endpoint, options=PipelineOptions(steps=chosen, keep_partial=True)) as extractor:
                 def progress(doc, result, error):  # noqa: ANN001, ANN202 - rich progress line
                     if error:
                         err.print(f"[red]failed[/] {doc.id}: {error}")
@@ -200,9 +215,12 @@ def batch_command(
     fast: bool = FAST_OPTION,
     server: str = SERVER_OPTION,
     slots: int = SLOTS_OPTION,
+    timeout: float = TIMEOUT_OPTION,
+    keep_partial: bool = KEEP_PARTIAL_OPTION,
     no_progress: bool = typer.Option(False, "--no-progress", help="No live progress line."),
 ) -> None:
-    """Extract an archive into a resumable run: rerun the same command to resume it."""
+    """Extract an archive into a resumable run: rerun the same command to resume it. Exits 0 when
+    every record is done, 3 when the run holds failed records (failures.jsonl says why), 2 on an error."""
     from extractor.batch import BatchOptions, FieldMap, SourceOptions, extract_many
     from extractor.batch.batch_api import PollPolicy
     from extractor.batch.progress import LiveProgress, print_batch_summary
@@ -211,15 +229,17 @@ def batch_command(
         engine=engine, ray_workers=ray_workers,
         batch_api=batch_api, poll=PollPolicy(first_s=poll_interval, max_s=max(60.0, poll_interval)),
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
-        cache_path=cache_path, steps=parse_steps(steps), parse_processes=parse_processes,
+        cache_path=cache_path, steps=parse_steps(steps), keep_partial=keep_partial, parse_processes=parse_processes,
         sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,
                                               url=url_field), max_chars=max_chars, format=input_format))
     console = Console(stderr=True)
     with reported_errors(), LiveProgress(console, enabled=not no_progress) as live:
         summary = extract_many(inputs, out, options=options, on_progress=live,
                                endpoint=_endpoint(model, base_url, api_key, backend, mode, local_model,
-                                                  fast, server, slots))
+                                                  fast, server, slots, timeout))
     print_batch_summary(summary, console)
+    if summary.totals is not None and summary.totals.failed:
+        raise typer.Exit(EXIT_FAILED_RECORDS)
 
 
 @app.command("status")
@@ -232,7 +252,7 @@ def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False,
 
     if not (out / STORE_NAME).is_file():
         err.print(f"[red]error:[/] {out} holds no batch run ({STORE_NAME} is missing)")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_ERROR)
     console = Console()
     with RunStore(out) as store:
         runs = store.runs()
@@ -367,7 +387,7 @@ def model_install(
     spec = model_store.MODELS.get(name)
     if spec is None:
         err.print(f"[red]error:[/] unknown model {name!r}; choose from {sorted(model_store.MODELS)}")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_ERROR)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TransferSpeedColumn(), console=err) as progress:
         task = progress.add_task(f"assembling {spec.filename}", total=spec.size)

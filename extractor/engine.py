@@ -22,7 +22,8 @@ from extractor.assembly import assemble_article, merge_answers
 from extractor.call.connection import Connection
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
-from extractor.call.send import asend, send
+from extractor.call.send import LOST, asend, send
+from extractor.errors import ModelStepError
 from extractor.grounding.context import ChunkGrounding
 from extractor.input.article import check_text, make_article
 from extractor.plan.calls import ArticlePlan, PlannedCall, plan_article
@@ -71,7 +72,8 @@ class Extractor:
                 "max_tokens": endpoint.max_tokens, "steps": list(options.steps),
                 "chunk": [options.chunk_chars, options.chunk_overlap],
                 "reask": [options.max_reasks, options.reask_ungrounded], "schema_version": SCHEMA_VERSION,
-                "prompts": {step: template_hash(f"{step}.j2") for step in options.steps}}
+                "prompts": {step: template_hash(f"{step}.j2") for step in options.steps},
+                **({"keep_partial": True} if options.keep_partial else {})}
 
     def close(self) -> None:
         """Stop the local server if this extractor started it."""
@@ -148,6 +150,9 @@ class Extractor:
 
     def _finish(self, plan: ArticlePlan, answers: list[Any], usage: TokenUsage, warnings: list[str],
                 started: float) -> ArticleExtraction:
+        lost = [w for w in warnings if f" step {LOST}" in w]
+        if lost and not self.options.keep_partial:
+            raise ModelStepError("; ".join(sorted(set(lost))))
         entities, events = merge_answers([c.step for c in plan.calls], answers)
         built = assemble_article(plan, entities, events)
         provenance = Provenance(
@@ -155,7 +160,8 @@ class Extractor:
             prompt_templates={c.step: c.prompt.template_hash for c in plan.calls},
             usage=usage, wall_time_s=round(time.perf_counter() - started, 3))
         return ArticleExtraction(article=plan.article, actors=built.actors, events=built.events,
-                                 quotes=built.quotes, warnings=warnings + built.warnings, provenance=provenance)
+                                 quotes=built.quotes, warnings=warnings + built.warnings, provenance=provenance,
+                                 partial=bool(lost))
 
 
 _SHARED: dict[tuple[Any, ...], Extractor] = {}

@@ -25,6 +25,11 @@ class ExtractionError(ExtractorError, RuntimeError):
     """The model endpoint failed for this article after the bounded retries."""
 
 
+class ModelStepError(ExtractionError):
+    """The endpoint answered, but a model step's output stayed invalid after the re-asks: the
+    article is not reported as extracted (``keep_partial`` keeps it, marked ``partial``)."""
+
+
 class ModelError(ExtractorError, RuntimeError):
     """The local model is missing, corrupt or could not be assembled."""
 

@@ -41,10 +41,11 @@ def default_parse_processes() -> int:
 
 
 LOCAL_SERVERS: tuple[str, ...] = ("llama-server", "llama-cpp-python")
-ENGINES: tuple[str, ...] = ("local", "ray")
-"""Where a batch runs: this process, or Ray Data actor workers (``extractor.batch.ray_engine``)."""
 """What serves the embedded model: llama.cpp's own server (slots, continuous batching, a prompt
 cache in RAM) or llama-cpp-python's (one prompt state, one request at a time)."""
+
+ENGINES: tuple[str, ...] = ("local", "ray")
+"""Where a batch runs: this process, or Ray Data actor workers (``extractor.batch.ray_engine``)."""
 
 DEFAULT_LOCAL_SERVER = "llama-server"
 
@@ -57,8 +58,22 @@ LOCAL_CONTEXT = 8192
 LOCAL_PROMPT_CACHE_MIB = 2048
 """RAM llama-server may keep for saved prompt states (the instruction prefixes of both calls)."""
 
+REQUEST_TIMEOUT_S = 600.0
+"""Seconds one model request may take (``--timeout``); a timed-out request is retried like any
+transport fault, up to ``RetryPolicy.attempts`` times."""
+
+EXIT_ERROR = 2
+"""Exit code of a command stopped by a deliberate error (bad input, option, endpoint, file)."""
+
+EXIT_FAILED_RECORDS = 3
+"""Exit code of ``extractor batch`` when the run holds failed records (each one is in
+``failures.jsonl`` with its kind and reason); 0 means every record is done."""
+
 STORE_NAME = "run.sqlite"
 """The run store in a batch output directory: records, results and the archive registry."""
+
+BATCH_LOCK = ".batch.lock"
+"""The lock file a running batch holds in its output directory (its pid inside)."""
 
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
 LLAMA_SERVER_ENV = "EXTRACTOR_LLAMA_SERVER"

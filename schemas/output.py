@@ -236,6 +236,9 @@ class ArticleExtraction(BaseModel):
     events: list[Event] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    partial: bool = Field(default=False, description=(
+        "A model step failed after its re-asks and the article was kept without that step's answer "
+        "(keep_partial); the warnings say which step and why."))
     provenance: Provenance
 
     def actor(self, actor_id: str | None) -> Actor | None:

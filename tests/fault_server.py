@@ -20,7 +20,8 @@ from tests.servers import RawReply, Reply, completion, json_reply, request_schem
 
 ALWAYS = 10**6
 KINDS = ("429_retry_after", "429_no_retry_after", "500", "502", "503", "hang", "drop", "truncated_json",
-         "schema_violation", "empty_choices", "foreign_quote")
+         "schema_violation", "empty_choices", "foreign_quote", "empty_body", "html_body",
+         "prose")
 _KEY = re.compile(r"Report (r\d+)\.")
 
 
@@ -76,6 +77,12 @@ class FaultModel:
             return json_reply(200, completion(request, {"actors": "everyone", "quotes": [{"id": 7}]}))
         if kind == "empty_choices":
             return json_reply(200, {**completion(request, {}), "choices": []})
+        if kind == "prose":
+            return json_reply(200, _raw_completion(request, "Sorry, I cannot extract anything from this article."))
+        if kind == "empty_body":
+            return 200, {"content-type": "application/json"}, b""
+        if kind == "html_body":
+            return 200, {"content-type": "application/json"}, b"<html><body>502 Bad Gateway</body></html>"
         if kind == "foreign_quote":
             answer = stand_in_answer(request)
             answer["quotes"] = [{"id": "Q99", "quote": True, "speaker": "Ignored Person", "cue": "said"}]

@@ -227,7 +227,7 @@ def test_cli_reads_jsonl_from_stdin_and_status_reports_the_run(tmp_path: Path) -
         result = runner.invoke(app, ["batch", "-", "--out", str(tmp_path / "run"), "--backend", "local",
                                      "--base-url", url + "/v1", "--no-progress",
                                      "--cache", str(tmp_path / "c.sqlite")], input=stdin)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # the run holds a failed record: the malformed line
     status = runner.invoke(app, ["status", str(tmp_path / "run")])
     assert status.exit_code == 0
     row = next(line for line in status.output.splitlines() if line.startswith("│"))

@@ -38,7 +38,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                  ("actors", pa.int64()), ("events", pa.int64()), ("quotes", pa.int64()),
                  ("warnings", pa.int64()), ("backend", pa.string()), ("model", pa.string()),
                  ("prompt_tokens", pa.int64()), ("completion_tokens", pa.int64()),
-                 ("wall_time_s", pa.float64())],
+                 ("wall_time_s", pa.float64()), ("partial", pa.bool_())],
     "actors": [("article_id", pa.string()), ("actor_id", pa.string()), ("name", pa.string()),
                ("type", pa.string()), ("title", pa.string()),
                ("aliases", pa.string()), ("mentions", pa.int64()), ("first_start", pa.int64()),
@@ -90,7 +90,7 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
         chars=len(article.text), actors=len(result.actors), events=len(result.events), quotes=len(result.quotes),
         warnings=len(result.warnings), backend=result.provenance.backend, model=result.provenance.model,
         prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-        wall_time_s=result.provenance.wall_time_s))
+        wall_time_s=result.provenance.wall_time_s, partial=result.partial))
     for actor in result.actors:
         first = actor.mentions[0] if actor.mentions else None
         out["actors"].append(dict(

@@ -81,6 +81,9 @@ def print_run(counts: RunCounts, console: Console) -> None:
     table.add_row(f"{counts.total:,}", f"{counts.done:,}", f"{counts.failed:,}", f"{counts.pending:,}",
                   f"{counts.calls:,}", f"{counts.prompt_tokens:,}", f"{counts.completion_tokens:,}", cost_text)
     console.print(table)
+    if counts.partial:
+        console.print(f"[yellow]partial[/]: {counts.partial:,} done record(s) kept without a failed model step's "
+                      "answer (--keep-partial); their warnings say which step", highlight=False)
     if counts.reasons:
         reasons = Table(title="failure reasons", show_header=True)
         reasons.add_column("records", justify="right")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from extractor.call.endpoint import Endpoint
 from extractor.call.limits import RequestLimiter
 from extractor.errors import ConfigError
+from extractor.plan.options import PipelineOptions
 from extractor.settings import DEFAULT_STEPS
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ class RayOptions:
     """Requests in flight per worker (default: the endpoint's default for one batch)."""
     rpm: float | None = None
     tpm: float | None = None
+    keep_partial: bool = False
+    """Keep a record whose model step failed, marked ``partial`` (``PipelineOptions.keep_partial``)."""
     num_cpus_per_worker: float = 0.5
     """A worker mostly waits for the model: at most half a CPU each, and together never the whole
     cluster: one CPU stays for Ray Data's read tasks, which workers holding every CPU would starve."""
@@ -99,7 +102,7 @@ class _ExtractBatch:
                                  options.rpm / share if options.rpm else None,
                                  options.tpm / share if options.tpm else None,
                                  backoff_s=endpoint.retry.initial_s, max_pause_s=endpoint.retry.max_wait_s)
-        self.extractor = Extractor(endpoint, steps=steps, limiter=limiter)
+        self.extractor = Extractor(endpoint, options=_pipeline(steps, options), limiter=limiter)
         self.run = run
         self.loop = asyncio.new_event_loop()
 
@@ -127,6 +130,10 @@ class _ExtractBatch:
         if done.result is None:
             return {**outcome, "reason": done.error, "kind": done.kind}
         return {**outcome, "id": done.result.article.id, "status": "done", "result": done.result.model_dump_json()}
+
+
+def _pipeline(steps: tuple[str, ...], options: RayOptions) -> PipelineOptions:
+    return PipelineOptions(steps=tuple(steps), keep_partial=options.keep_partial)
 
 
 def _text(value: Any) -> str | None:
@@ -157,7 +164,7 @@ def extract_dataset(ds: "ray.data.Dataset", *, endpoint: Endpoint | None = None,
     cpus = float(_require_ray().cluster_resources().get("CPU", workers))
     per_worker = min(options.num_cpus_per_worker, max(0.05, (cpus - 1) / workers))
     if run is None:
-        run = run_key(Extractor(endpoint, steps=steps))
+        run = run_key(Extractor(endpoint, options=_pipeline(steps, options)))
     return ds.map_batches(
         _ExtractBatch, fn_constructor_kwargs=dict(endpoint=endpoint, steps=tuple(steps), run=run, options=options),
         batch_size=BATCH_ROWS, compute=ActorPoolStrategy(size=workers), num_cpus=per_worker)

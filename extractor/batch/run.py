@@ -37,8 +37,9 @@ from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
 from extractor.call.secrets import redact
 from extractor.engine import Extractor
-from extractor.errors import ConfigError, ExtractionError, InputError
+from extractor.errors import ConfigError, ExtractionError, InputError, ModelStepError
 from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
+from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
 from extractor.settings import (DEFAULT_STEPS, ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
                                 default_parse_processes)
@@ -72,6 +73,9 @@ class BatchOptions:
     cache: bool = True
     cache_path: Path | None = None
     steps: tuple[str, ...] = DEFAULT_STEPS
+    keep_partial: bool = False
+    """Keep a record whose model step failed after its re-asks, marked ``partial`` (see
+    ``PipelineOptions.keep_partial``); by default it is a failure of kind ``model``."""
     sources: SourceOptions = field(default_factory=SourceOptions)
     engine: str = "local"
     """``local`` (this process) or ``ray`` (Ray Data actor workers: ``extractor.batch.ray_engine``)."""
@@ -144,13 +148,15 @@ def _record_fields(record: InputRecord) -> dict[str, Any]:
 
 
 async def extract_record(extractor: Extractor, record: InputRecord) -> Outcome:
-    """One record's outcome: its result, or the failure and its kind (``input`` for the article
-    itself, ``extraction`` for the model, ``internal`` for a bug, with any secret redacted)."""
+    """One record's outcome: its result, or the failure and its kind (see ``FAILURE_KINDS``; an
+    internal error's message has any secret redacted)."""
     try:
         result = await extractor.aextract(record.text, published=record.published, article_id=record.id or None,
                                           title=record.title, source=record.source, url=record.url)
     except InputError as exc:
         return Outcome(record.id, record.origin, error=str(exc), kind="input")
+    except ModelStepError as exc:
+        return Outcome(record.id, record.origin, error=str(exc), kind="model")
     except ExtractionError as exc:
         return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
     except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
@@ -181,7 +187,8 @@ def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **en
         endpoint = replace(endpoint, response_cache=str(path))
     limiter = RequestLimiter(options.concurrency or default_concurrency(endpoint), options.rpm, options.tpm,
                              backoff_s=endpoint.retry.initial_s, max_pause_s=endpoint.retry.max_wait_s)
-    return Extractor(endpoint, steps=options.steps, limiter=limiter), limiter
+    pipeline = PipelineOptions(steps=options.steps, keep_partial=options.keep_partial)
+    return Extractor(endpoint, options=pipeline, limiter=limiter), limiter
 
 
 class _ReadAhead:
@@ -256,8 +263,13 @@ class _Batch:
         if overrides.get("steps") is not None:
             overrides["steps"] = tuple(overrides["steps"])
         options = replace(options, **overrides)
-        extractor, limiter = make_extractor(options, endpoint, **endpoint_args)
-        store = RunStore(out_dir) if out_dir is not None else None
+        store = RunStore(out_dir, exclusive=True) if out_dir is not None else None
+        try:
+            extractor, limiter = make_extractor(options, endpoint, **endpoint_args)
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
         return cls(inputs, store, extractor, limiter, options, on_progress)
 
     def __init__(self, inputs: Inputs, store: RunStore | None, extractor: Extractor, limiter: RequestLimiter,
@@ -570,7 +582,7 @@ class _Batch:
     async def _finish_answered(self, api_store: ApiStore, offline: Endpoint) -> AsyncIterator[Outcome]:
         """Every record whose requests all ended: a failed request fails it; answers go through the
         online code (validation, grounding, assembly) from the stored answers."""
-        replayer = Extractor(offline, options=replace(self.extractor.options, max_reasks=0),
+        replayer = Extractor(offline, options=replace(self.extractor.options, max_reasks=0, keep_partial=True),
                              transport=ReplayTransport(api_store.answer_for))
 
         def settled() -> Iterator[InputRecord]:
@@ -618,7 +630,8 @@ class _Batch:
             rows = extract_dataset(
                 read_input(path), endpoint=self.extractor.endpoint, steps=self.options.steps,
                 run=self.run, options=RayOptions(workers=self.options.ray_workers, concurrency=self.options.concurrency,
-                                                 rpm=self.options.rpm, tpm=self.options.tpm))
+                                                 rpm=self.options.rpm, tpm=self.options.tpm,
+                                                 keep_partial=self.options.keep_partial))
             for row in rows.iter_rows():
                 record = InputRecord(row["id"], "", row["origin"] or "ray")
                 if row["status"] == "done":

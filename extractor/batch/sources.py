@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import stat
@@ -253,19 +254,44 @@ def _jsonl(handle: BinaryIO, origin: str, options: SourceOptions) -> Iterator[It
 
 
 def _csv(path: Path, options: SourceOptions) -> Iterator[Item]:
+    """Rows of a CSV file with a header, read strictly: a row the CSV rules cannot parse (a quote
+    never closed would swallow every later row into one text) is a failure naming its line, and
+    reading goes on from the line after it."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(text)
-        if reader.fieldnames is None:
-            return
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
-                yield InputFailure(row.get(options.fields.id) or where, where,
-                                   "row holds bytes that are not UTF-8")
-                continue
-            yield _from_mapping(row, where, options)
+    fieldnames: list[str] | None = None
+    skip = 0
+    while True:
+        with path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            reader = csv.DictReader(itertools.islice(text, skip, None), fieldnames=fieldnames, strict=True)
+            if reader.fieldnames is None:
+                return
+            fieldnames = list(reader.fieldnames)
+            parsed = reader.line_num
+            try:
+                for row in reader:
+                    where = f"{path}:{skip + reader.line_num}"
+                    parsed = reader.line_num
+                    if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
+                        yield InputFailure(row.get(options.fields.id) or where, where,
+                                           "row holds bytes that are not UTF-8")
+                        continue
+                    yield _from_mapping(row, where, options)
+                return
+            except csv.Error as exc:
+                line = skip + parsed + 1
+                yield InputFailure(f"{path}:{line}", f"{path}:{line}", f"CSV row at line {line} cannot be read: "
+                                   f"{_csv_problem(exc)}; the lines after it are read as rows again")
+                skip = line
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "a quoted field is never closed (an unterminated quote)"
+    if "expected after" in text:
+        return "a quote closes a field before its end (a quote inside a quoted field must be doubled)"
+    return text
 
 
 WARC_STARTS = (b"WARC/", b"filedesc://")
@@ -296,9 +322,10 @@ def _warc(path: Path, options: SourceOptions) -> Iterator[Item]:
                 elif item is not None:
                     yield item
         except Exception as exc:  # noqa: BLE001 - warcio raises what it meets in a corrupt file
-            yield InputFailure(f"{path}@after-{offset}", f"{path}@{offset}",
-                               f"{path.name} is corrupt after the record at offset {offset}: "
-                               f"{type(exc).__name__}: {str(exc)[:200]}")
+            broken = max(offset, int(iterator.offset or 0))
+            yield InputFailure(f"{path}@{broken}", f"{path}@{broken}",
+                               f"WARC record at offset {broken} of {path.name} cannot be read (the file is cut or "
+                               f"corrupt there; warcio: {type(exc).__name__}: {str(exc)[:200]})")
             return
     read_to = iterator.offset
     size = path.stat().st_size

@@ -4,18 +4,29 @@ Each record is (run key, record id) → status ``pending`` / ``done`` / ``failed
 attempts, result JSON, token usage and timing. Every change is one transaction (WAL journal), so a
 process killed at any moment leaves each record either as it was or fully updated: a rerun skips
 what is done and redoes what is pending, and the primary key makes a duplicate impossible.
+
+A batch opens the store ``exclusive``: an advisory lock on ``BATCH_LOCK`` in the directory, which
+the system drops when the process ends (also when it is killed), so a second batch into the same
+directory is refused instead of racing on the exports and extracting every record twice.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor.settings import STORE_NAME
+from extractor.errors import ConfigError
+from extractor.settings import BATCH_LOCK, STORE_NAME
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; the lock is then not taken
+    fcntl = None  # type: ignore[assignment]
 
 
 _SCHEMA = """
@@ -46,6 +57,25 @@ CREATE TABLE IF NOT EXISTS records (
 """
 
 
+def _take_batch_lock(directory: Path) -> int | None:
+    """Hold the directory's batch lock (a file descriptor, released on close or process death),
+    or refuse with the pid of the batch that holds it."""
+    if fcntl is None:
+        return None
+    path = directory / BATCH_LOCK
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(descriptor)
+        raise ConfigError(f"another batch is running into {directory} (pid {holder}); wait for it to end, "
+                          "or give this one another --out") from None
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+    return descriptor
+
+
 @dataclass(frozen=True)
 class RecordState:
     status: str
@@ -67,6 +97,8 @@ class RunCounts:
     completion_tokens: int = 0
     calls: int = 0
     wall_s: float = 0.0
+    partial: int = 0
+    """Done records kept without a failed model step's answer (``keep_partial``)."""
     reasons: dict[str, int] | None = None
 
     @property
@@ -77,10 +109,11 @@ class RunCounts:
 class RunStore:
     """Transactional access to ``run.sqlite`` (one connection, used from one thread)."""
 
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, *, exclusive: bool = False):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / STORE_NAME
+        self._lock = _take_batch_lock(self.directory) if exclusive else None
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -88,6 +121,9 @@ class RunStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> "RunStore":
         return self
@@ -144,6 +180,9 @@ class RunStore:
             counts.completion_tokens += completion or 0
             counts.calls += calls or 0
             counts.wall_s += wall or 0.0
+        (counts.partial,) = self._db.execute(
+            """SELECT COUNT(*) FROM records WHERE run = ? AND status = 'done'
+               AND json_extract(result, '$.partial') = 1""", (run,)).fetchone()
         for reason, n in self._db.execute(
                 """SELECT reason, COUNT(*) FROM records WHERE run = ? AND status = 'failed'
                    GROUP BY reason ORDER BY COUNT(*) DESC""", (run,)):

@@ -16,7 +16,8 @@ from extractor.call import secrets
 from extractor.call.model_store import DEFAULT_MODEL, FAST_MODEL
 from extractor.call.retry import RetryPolicy
 from extractor.errors import ConfigError
-from extractor.settings import DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS, MODEL_NAME_ENV
+from extractor.settings import (DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS, MODEL_NAME_ENV,
+                                REQUEST_TIMEOUT_S)
 
 Backend = Literal["local", "openai"]
 BACKENDS: tuple[str, ...] = ("local", "openai")
@@ -40,7 +41,7 @@ class Endpoint:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str = "tools"
-    timeout_s: float = 600.0
+    timeout_s: float = REQUEST_TIMEOUT_S
     temperature: float = 0.0
     seed: int | None = 0
     max_tokens: int = 2048
@@ -123,6 +124,8 @@ def resolve_endpoint(*, backend: Backend | None = None, model: str | None = None
         raise ConfigError(f"unknown endpoint setting(s) {sorted(unknown)}")
     if settings.get("local_server", DEFAULT_LOCAL_SERVER) not in LOCAL_SERVERS:
         raise ConfigError(f"unknown local server {settings['local_server']!r}; use one of {list(LOCAL_SERVERS)}")
+    if float(settings.get("timeout_s", REQUEST_TIMEOUT_S)) <= 0:
+        raise ConfigError("the request timeout must be more than 0 seconds")
     if int(settings.get("local_slots", LOCAL_SLOTS)) < 1:
         raise ConfigError("the local server needs at least 1 slot")
     if backend == "local":

@@ -1,5 +1,5 @@
 """Retries for transport faults only (429, 5xx, timeouts, dropped connections, bodies cut off, a
-completion without choices), as an httpx transport.
+completion that is empty, not JSON or without choices), as an httpx transport.
 
 The body is read inside the attempt, so a connection dropped mid-body is retried like any other
 transport fault. Invalid model output is not retried here: instructor re-asks with the validation
@@ -66,24 +66,51 @@ class RetryPolicy:
         return AsyncRetrying(**self._kwargs())
 
 
+class BrokenCompletion(httpx.TransportError):
+    """A 200 answer to a completion request that holds no completion (an empty body, HTML from a
+    proxy, no choices), after the retries: the endpoint is broken, not the model's answer."""
+
+    def __init__(self, reason: str, request: httpx.Request):
+        super().__init__(f"the endpoint returned {reason}", request=request)
+        self.reason = reason
+
+
 def _retryable_response(response: httpx.Response) -> bool:
-    """A retryable status, or a completion with no choices (a broken answer, not the model's)."""
-    return response.status_code in RETRY_STATUS or no_choices(response)
+    """A retryable status, or a broken completion (an endpoint fault, not the model's answer)."""
+    return response.status_code in RETRY_STATUS or broken_completion(response) is not None
 
 
-def no_choices(response: httpx.Response) -> bool:
+def broken_completion(response: httpx.Response) -> str | None:
+    """What is wrong with a 200 completion body that holds no completion, or ``None``."""
     if response.status_code != 200 or not response.request.url.path.endswith("/chat/completions"):
-        return False
+        return None
     try:
-        return json.loads(response.content).get("choices") == []
-    except (ValueError, AttributeError, httpx.ResponseNotRead):
-        return False
+        content = response.content
+    except httpx.ResponseNotRead:
+        return None
+    if not content.strip():
+        return "an empty response body"
+    try:
+        body = json.loads(content)
+    except ValueError:
+        shown = content[:60].decode("utf-8", "replace").split("\n")[0]
+        return f"a response body that is not JSON (it begins {shown!r})"
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__} instead of a completion"
+    if body.get("choices") == []:
+        return "a completion with no choices"
+    return None
 
 
 def _last_outcome(state: RetryCallState) -> Any:
-    """After the last attempt, hand back the final response (or raise its error) unchanged."""
+    """After the last attempt, hand back the final response (or raise its error) unchanged; a
+    broken completion is raised as ``BrokenCompletion``, so the client never parses it."""
     assert state.outcome is not None
-    return state.outcome.result()
+    response = state.outcome.result()
+    reason = broken_completion(response) if isinstance(response, httpx.Response) else None
+    if reason is not None:
+        raise BrokenCompletion(reason, response.request)
+    return response
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:

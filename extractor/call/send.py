@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from extractor.call.client import request_options
 from extractor.call.endpoint import Endpoint
 from extractor.call.recovery import salvage
+from extractor.call.retry import BrokenCompletion
 from extractor.call.secrets import redact
 from extractor.errors import ExtractionError
 from extractor.plan.calls import PlannedCall
@@ -97,6 +98,9 @@ def classify_failure(exc: Exception, call: PlannedCall, grounding: GroundingCont
     name = call.step
     completion = _last_completion(exc)
     _count_failed_usage(exc, completion, usage)
+    broken = _broken_completion(exc)
+    if broken is not None:
+        raise ExtractionError(f"{name} call failed: {broken}") from exc
     cause = exc.__cause__ or exc
     if isinstance(cause, openai.APIError) or isinstance(exc, openai.APIError):
         raise ExtractionError(redact(f"{name} call failed: {cause}")) from exc
@@ -108,6 +112,18 @@ def classify_failure(exc: Exception, call: PlannedCall, grounding: GroundingCont
         warnings.append(f"{name} step: {SALVAGED} ({reason})")
         return salvaged
     warnings.append(f"{name} step {LOST}: {reason}")
+    return None
+
+
+def _broken_completion(exc: BaseException) -> BrokenCompletion | None:
+    """The ``BrokenCompletion`` behind ``exc`` (the openai client wraps it as a connection error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, BrokenCompletion):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
     return None
 
 

@@ -27,6 +27,10 @@ class PipelineOptions:
     chunk_overlap: int = CHUNK_OVERLAP_SENTENCES
     max_reasks: int | None = None
     reask_ungrounded: bool | None = None
+    keep_partial: bool = False
+    """A model step whose output stayed invalid after the re-asks fails the article
+    (``ModelStepError``); with ``keep_partial`` the article is kept without that step's answer
+    and marked ``partial: true``."""
 
     def __post_init__(self) -> None:
         steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)

@@ -1,5 +1,6 @@
 """Request limits of a batch: requests in flight, requests and tokens per minute, and a 429 that
-pauses the whole run instead of failing records."""
+pauses the whole run instead of failing records. Time is simulated: the limiter's clock and sleep
+are injected, and the tests assert the waits it computed, never the wall clock."""
 
 from __future__ import annotations
 
@@ -17,22 +18,40 @@ from extractor.call.limits import RequestLimiter
 from tests.servers import Reply, json_reply, serve, stand_in_model
 
 
-def _send(limiter: RequestLimiter, n: int, handler) -> tuple[float, list[float]]:  # noqa: ANN001
-    """Send ``n`` concurrent POSTs through the limiter to ``handler``; return elapsed and send times."""
+class SimulatedTime:
+    """A clock that only moves when the limiter sleeps; every sleep is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def _send(limiter_args: dict, n: int, handler) -> tuple[SimulatedTime, list[float]]:  # noqa: ANN001
+    """Send ``n`` concurrent POSTs through a limiter to ``handler`` on simulated time; the time
+    and the simulated moment each request was sent."""
+    simulated = SimulatedTime()
+    limiter = RequestLimiter(**limiter_args, clock=simulated.clock, sleep=simulated.sleep)
     sent: list[float] = []
 
     async def record(request: httpx.Request) -> httpx.Response:
-        sent.append(time.monotonic())
+        sent.append(simulated.now)
         return await handler(request)
 
-    async def main() -> float:
-        started = time.monotonic()
+    async def main() -> None:
         async with httpx.AsyncClient(transport=limiter.wrap(httpx.MockTransport(record))) as client:
             await asyncio.gather(*(client.post("http://model/v1/chat/completions", content=b"x" * 400)
                                    for _ in range(n)))
-        return time.monotonic() - started
 
-    return asyncio.run(main()), sent
+    asyncio.run(main())
+    return simulated, sent
 
 
 async def _ok(request: httpx.Request) -> httpx.Response:
@@ -49,22 +68,26 @@ def test_requests_in_flight_never_exceed_the_concurrency() -> None:
         state["now"] -= 1
         return await _ok(request)
 
-    _send(RequestLimiter(concurrency=3), 12, handler)
+    _send({"concurrency": 3}, 12, handler)
     assert state["peak"] == 3
 
 
 def test_requests_per_minute_spread_the_requests_out() -> None:
-    elapsed, sent = _send(RequestLimiter(concurrency=20, rpm=600), 15, _ok)
-    assert 0.35 <= elapsed < 1.5
-    assert sent[9] - sent[0] < 0.05 and sent[14] - sent[9] >= 0.35
+    simulated, sent = _send({"concurrency": 20, "rpm": 600}, 15, _ok)
+    # the burst: one second's worth, and one more on credit (the bucket may go into debt)
+    assert sent[:11] == [0.0] * 11
+    assert [round(t, 6) for t in sent[11:]] == [0.1, 0.2, 0.3, 0.4]  # then 10 a second
+    assert round(simulated.now, 6) == 0.4 and len(simulated.sleeps) == 4
 
 
 def test_tokens_per_minute_use_the_reported_usage() -> None:
     async def heavy(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"usage": {"total_tokens": 1000}})
 
-    elapsed, _ = _send(RequestLimiter(concurrency=4, tpm=60_000), 4, heavy)
-    assert elapsed >= 1.8
+    simulated, sent = _send({"concurrency": 1, "tpm": 60_000}, 4, heavy)
+    # 1,000 tokens a second and a full bucket to start: after the first two requests (2,000
+    # tokens reported) each next one waits for the second the one before it used
+    assert [round(t, 6) for t in sent] == [0.0, 0.0, 1.0, 2.0]
 
 
 def test_a_429_pauses_every_request_of_the_run_for_its_retry_after(tmp_path: Path) -> None:
@@ -89,6 +112,27 @@ def test_a_429_pauses_every_request_of_the_run_for_its_retry_after(tmp_path: Pat
         summary = extract_many([archive], tmp_path / "run", endpoint=config,
                                options=BatchOptions(concurrency=4, steps=("entities",), cache=False))
     assert (summary.totals.done, summary.totals.failed, summary.counters.throttled) == (10, 0, 1)
-    start = throttled_at[0]
-    assert not [t - start for t in times if start + 0.05 < t < start + 0.95]
     assert len(times) == 11
+
+
+def test_a_429_holds_every_request_until_its_retry_after_has_passed() -> None:
+    answered = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        answered.append(simulated.now)
+        if len(answered) == 1:
+            return httpx.Response(429, headers={"retry-after": "2"}, json={"error": {"message": "rate limited"}})
+        return await _ok(request)
+
+    simulated = SimulatedTime()
+    limiter = RequestLimiter(concurrency=1, clock=simulated.clock, sleep=simulated.sleep)
+
+    async def main() -> list[int]:
+        async with httpx.AsyncClient(transport=limiter.wrap(httpx.MockTransport(handler))) as client:
+            responses = await asyncio.gather(*(client.post("http://model/v1/chat/completions", content=b"x")
+                                               for _ in range(4)))
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(main()) == [429, 200, 200, 200]
+    assert answered == [0.0, 2.0, 2.0, 2.0] and simulated.sleeps == [2.0]
+    assert (limiter.stats.throttled, limiter.stats.paused_s) == (1, 2.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -27,15 +28,17 @@ class _Bucket:
     request larger than the burst still passes once the debt is repaid."""
 
     per_minute: float
+    clock: Callable[[], float] = time.monotonic
     level: float = 0.0
-    stamp: float = field(default_factory=time.monotonic)
+    stamp: float = 0.0
 
     def __post_init__(self) -> None:
         self.capacity = max(1.0, self.per_minute / 60)
         self.level = self.capacity
+        self.stamp = self.clock()
 
     def _refill(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self.level = min(self.capacity, self.level + (now - self.stamp) * self.per_minute / 60)
         self.stamp = now
 
@@ -56,15 +59,20 @@ class LimitStats:
 
 
 class RequestLimiter:
-    """Bounds in-flight requests (``concurrency``), ``rpm`` and ``tpm`` for one event loop."""
+    """Bounds in-flight requests (``concurrency``), ``rpm`` and ``tpm`` for one event loop;
+    ``clock`` and ``sleep`` tell and pass its time (a test passes a simulated pair)."""
 
     def __init__(self, concurrency: int = 8, rpm: float | None = None, tpm: float | None = None,
-                 backoff_s: float = 1.0, max_pause_s: float = 120.0):
+                 backoff_s: float = 1.0, max_pause_s: float = 120.0, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         if concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
         self.concurrency = concurrency
-        self.requests = _Bucket(rpm) if rpm else None
-        self.tokens = _Bucket(tpm) if tpm else None
+        self.clock = clock
+        self.sleep = sleep
+        self.requests = _Bucket(rpm, clock) if rpm else None
+        self.tokens = _Bucket(tpm, clock) if tpm else None
         self.backoff_s = backoff_s
         self.max_pause_s = max_pause_s
         self.stats = LimitStats()
@@ -78,14 +86,14 @@ class RequestLimiter:
         assert self._gate is not None
         async with self._gate:
             while True:
-                delay = self._pause_until - time.monotonic()
+                delay = self._pause_until - self.clock()
                 for bucket in (self.requests, self.tokens):
                     if bucket is not None:
                         delay = max(delay, bucket.wait_s())
                 if delay <= 0:
                     break
                 self.stats.paused_s += delay
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
             if self.requests is not None:
                 self.requests.take(1)
             if self.tokens is not None:
@@ -97,7 +105,7 @@ class RequestLimiter:
             self._strikes += 1
             after = retry_after_seconds(response)
             pause = after if after is not None else self.backoff_s * 2 ** min(self._strikes - 1, 6)
-            self._pause_until = max(self._pause_until, time.monotonic() + min(pause, self.max_pause_s))
+            self._pause_until = max(self._pause_until, self.clock() + min(pause, self.max_pause_s))
             return
         self._strikes = 0
         if self.tokens is not None and body is not None:

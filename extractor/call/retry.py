@@ -11,11 +11,13 @@ retries (which we switch off), and lets it honour ``Retry-After`` exactly.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import random
 import time
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -35,6 +37,10 @@ class RetryPolicy:
     max_wait_s: float = 60.0
     jitter_s: float = 1.0
     rate_limit_attempts: int = 12
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    """How the sync transport waits between attempts (a test passes one that records the waits)."""
+    async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False, repr=False)
+    """How the async transport waits between attempts."""
 
     def stop(self, state: RetryCallState) -> bool:
         outcome = state.outcome
@@ -60,10 +66,10 @@ class RetryPolicy:
         )
 
     def retrying(self) -> Retrying:
-        return Retrying(**self._kwargs())
+        return Retrying(sleep=self.sleep, **self._kwargs())
 
     def async_retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(**self._kwargs())
+        return AsyncRetrying(sleep=self.async_sleep, **self._kwargs())
 
 
 class BrokenCompletion(httpx.TransportError):

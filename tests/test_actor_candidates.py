@@ -78,3 +78,24 @@ def test_surname_endings_and_mixed_case_words_are_no_nationality_or_acronym() ->
 def test_a_pipeline_that_is_not_the_pinned_one_is_refused(unpinned_pipeline: Path) -> None:
     with pytest.raises(ModelError, match="is not the pinned one"):
         nlp.load_pipeline()
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Black Lawmakers Rip Donald Trump As A ‘Disgusting Fraud.’\n\nDonald Trump said on Monday that he would win.",
+     [("Donald Trump", None), ("Donald Trump", None)]),
+    ("Only 24 Percent of Hillary Clinton’s Contributors Are Small Donors.\n\nHillary Clinton spoke in Ohio.",
+     [("Hillary Clinton", None), ("Hillary Clinton", None)]),
+    ("Rush Limbaugh: Hillary Asking Moderator To Fact Check Trump Reeks of Fear.\n\nHillary Clinton said nothing.",
+     [("Rush Limbaugh", None), ("Hillary", None), ("Hillary Clinton", None)]),
+    ("Activist Angela Davis talks to DuVernay about the issue of mass incarceration.",
+     [("Angela Davis", "Activist")]),
+    ("Several women lead the department - including Leslie Caldwell and Vanita Gupta - officials said.",
+     [("Leslie Caldwell", None), ("Vanita Gupta", None)]),
+    ("Myanmar leader Aung San Suu Kyi met Obama. Suu Kyi said little.",  # outside a headline, a name stays whole
+     [("Aung San Suu Kyi", None), ("Obama", None), ("Suu Kyi", None)]),
+])
+def test_a_persons_name_holds_no_headline_words_possessed_nouns_verbs_or_stray_punctuation(
+        text: str, people: list[tuple[str, str | None]]) -> None:
+    found = [c for c in find_actor_candidates(nlp.parse(text)) if c.label == "PERSON"]
+    assert [(c.text, c.title) for c in found] == people
+    assert all(text[c.start:c.end] == c.text for c in found)

@@ -4,7 +4,10 @@
 NER spans are repaired with the tagger, because the small pipeline splits and mislabels names:
 adjacent proper nouns join ("Oleksandr" + "Prokudin"), a leading "The" is dropped, a possessor
 country joins its organisation ("Russia’s Defense Ministry"), and title words before a person
-("Kherson Governor", "U.S. Secretary of State") become the title, not part of the name.
+("Kherson Governor", "U.S. Secretary of State") become the title, not part of the name. A person's
+name is a name: it ends before a possessive or a verb, and words a title-case headline or an
+epithet glued to it ("Black Lawmakers Rip Donald Trump", "Crooked Hillary Clinton") are cut down
+to the name the article writes on its own.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
     organisation's name or a title is a candidate of its own, other words of a title are not."""
     names: dict[tuple[int, int], tuple[str, tuple[int, int] | None]] = {}
     titles: list[tuple[int, int]] = []
+    known = _known_person_names(doc)
     for ent in doc.ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
@@ -62,6 +66,7 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
             start, title = _split_title(doc, start, end)
             if title is not None:
                 titles.append(title)
+            start, end = _person_name(doc, start, end, known)
         if start >= end or not _names_something(doc, start, end, label):
             continue
         names.setdefault((start, end), (label, title))
@@ -76,6 +81,61 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
         result.append(ActorCandidate(id=f"C{len(result) + 1}", start=s, end=e, text=text[s:e], label=label,
                                      title=title_text, adjective=adjective))
     return result
+
+
+_VERB_TAGS = frozenset({"VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+
+
+def _person_name(doc: Doc, start: int, end: int, known: dict[tuple[str, ...], bool]) -> tuple[int, int]:
+    """The tokens of a person's name inside ``[start, end)``: up to a possessive or a verb, without
+    punctuation or lower-case words at its edges, and, in a title-case headline, only the name the
+    article writes on its own outside headlines (``known``), if it holds one: the rest is the
+    headline's words. Outside headlines capitalised words before a name are as often part of it
+    ("Keith Lamont Scott", "Aung San Suu Kyi") as not, so they stay."""
+    for k in range(start, end):
+        if doc[k].tag_ == "POS" or doc[k].lower_ in {"’s", "'s"} or (k > start and doc[k].tag_ in _VERB_TAGS):
+            end = k
+            break
+    while start < end and not _name_word(doc[start]):
+        start += 1
+    while end > start and not _name_word(doc[end - 1]) and (end - 1 == start or doc[end - 2].whitespace_):
+        end -= 1
+    words = tuple(doc[k].lower_ for k in range(start, end))
+    headline = _in_headline(doc, start)
+    for size in range(len(words) - 1, 0, -1):
+        for offset in range(len(words) - size + 1):
+            name = words[offset:offset + size]
+            if headline and known.get(name):
+                return start + offset, start + offset + size
+    return start, end
+
+
+def _name_word(token: Token) -> bool:
+    """A word a name can begin or end with: capitalised, or an initial."""
+    return token.text[:1].isupper() or (token.text[:1].isalpha() and token.text.endswith(".") and len(token.text) <= 3)
+
+
+def _known_person_names(doc: Doc) -> dict[tuple[str, ...], bool]:
+    """The names of people the NER finds on their own (lower-case words), each with whether it is
+    written outside a headline: what a headline's name holding one is cut down to."""
+    known: dict[tuple[str, ...], bool] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = [t for t in ent if _name_word(t) and t.tag_ != "POS" and t.lower_ not in {"’s", "'s"}]
+        if words and words[-1].i - words[0].i + 1 == len(words):
+            name = tuple(t.lower_ for t in words)
+            known[name] = known.get(name, False) or not _in_headline(doc, ent.start)
+    return known
+
+
+def _in_headline(doc: Doc, index: int) -> bool:
+    """The token's line is a title-case headline: most of its longer words are capitalised."""
+    text = doc.text
+    at = doc[index].idx
+    line = text[text.rfind("\n", 0, at) + 1:(text.find("\n", at) + 1 or len(text) + 1) - 1]
+    words = [w for w in line.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _names_something(doc: Doc, start: int, end: int, label: str) -> bool:

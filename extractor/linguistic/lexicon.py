@@ -12,7 +12,7 @@ TITLE_NOUNS = frozenset(
     chief spokesman spokeswoman spokesperson ambassador chancellor king queen prince sheikh pope
     lieutenant colonel col major maj captain capt sergeant admiral judge justice attorney leader
     director head chairman chairwoman speaker premier envoy prosecutor commissioner agent
-    detective inspector officer""".split()
+    detective inspector officer ceo activist rev reverend del delegate candidate nominee rival senators""".split()
 )
 """Words that make a phrase before a name a title ("Kherson Governor", "Secretary of State")."""
 

@@ -152,6 +152,9 @@ def eval_command(
     console = Console()
     with reported_errors():
         docs = load_gold(gold, fmt)
+        for doc in docs:
+            for warning in doc.warnings:
+                err.print(f"[yellow]warning:[/] {doc.id}: {warning}", highlight=False)
         if predictions:
             pairs, missing = pair_with_predictions(docs, read_predictions(predictions))
             if missing:

@@ -151,6 +151,8 @@ def test_label_studio_round_trip_scores_follow_the_annotators_edits(tmp_path: Pa
     untouched.write_text(json.dumps(_corrected(tasks, lambda _id, result: None)))
     scores = _eval(untouched, source, tmp_path / "r0.json")
     assert scores["micro"]["quotes_all"]["precision"] == scores["micro"]["quotes_all"]["recall"] == 1.0
+    assert scores["micro"]["statements"]["precision"] == scores["micro"]["statements"]["recall"] == 1.0
+    assert scores["micro"]["statements"]["gold"] == scores["micro"]["statements"]["pred"]
     assert scores["micro"]["actors"]["f1"] == scores["micro"]["events"]["f1"] == 1.0
     assert scores["micro"]["event_arguments"]["f1"] == 1.0
     assert scores["speaker_accuracy"]["all"] == 1.0
@@ -202,20 +204,47 @@ def test_read_results_reports_bad_lines_by_number_and_keeps_the_rest(tmp_path: P
     assert [r.article.id for r in read_results(one).results] == ["short"]
 
 
-def test_label_studio_offsets_count_utf16_units_and_come_back_as_ours(tmp_path: Path) -> None:
-    """Label Studio indexes text as JavaScript does: an emoji is two units there, one character here."""
+EMOJI_ARTICLE = ('Kyiv \U0001F600 \U0001F1FA\U0001F1E6 update. "We held the line," said Anna Petrova, a '
+                 "soldier, as Joe Biden met Emmanuel Macron in Paris.")
+
+
+def _as_annotated(exported: dict, path: Path) -> Path:
+    """The exported task as Label Studio exports it once an annotator accepted every prediction."""
+    path.write_text(json.dumps([{"id": 1, "data": exported["data"],
+                                 "annotations": [{"result": exported["predictions"][0]["result"]}]}]))
+    return path
+
+
+def test_label_studio_regions_count_code_points_after_an_emoji_and_come_back_as_ours(tmp_path: Path) -> None:
+    """Label Studio's Text regions count code points: 😀 and 🇺🇦 (three of them) move nothing."""
     from extractor.evaluation.loaders import load_labelstudio
     from extractor.output.labelstudio import task
 
-    text = 'Kyiv \U0001F1FA\U0001F1E6 update. "We held the line," said Anna Petrova, a soldier.'
-    result = extract(text, published="2025-01-07", article_id="emoji", steps="none")
+    result = extract(EMOJI_ARTICLE, published="2025-01-07", article_id="emoji", steps="none")
     quote = next(q for q in result.quotes if q.kind.value == "direct")
-    exported, _ = task(result)
-    region = next(r for r in exported["predictions"][0]["result"] if r.get("id") == quote.id)
-    assert (region["value"]["start"], region["value"]["end"]) == (quote.span.start + 2, quote.span.end + 2)
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps([{"id": 1, "data": exported["data"],
-                                 "annotations": [{"result": exported["predictions"][0]["result"]}]}]))
-    gold = load_labelstudio(path)[0]
+    exported, dropped = task(result)
+    regions = [r for r in exported["predictions"][0]["result"] if r["type"] == "labels"]
+    assert dropped == 0 and regions
+    for region in regions:  # what the region says it covers is the text at its offsets, in code points
+        assert EMOJI_ARTICLE[region["value"]["start"]:region["value"]["end"]] == region["value"]["text"]
+    assert {r["value"]["text"] for r in regions} >= {"Joe Biden", "Emmanuel Macron", "Anna Petrova"}
+    gold = load_labelstudio(_as_annotated(exported, tmp_path / "export.json"))[0]
     assert [(q.start, q.end) for q in gold.quotes] == [(quote.span.start, quote.span.end)]
-    assert gold.quotes[0].speaker == "Anna Petrova"
+    assert gold.quotes[0].speaker == "Anna Petrova" and gold.warnings == []
+
+
+def test_label_studio_regions_in_utf16_units_from_an_earlier_export_are_read_with_a_warning(tmp_path: Path) -> None:
+    from extractor.evaluation.loaders import load_labelstudio
+    from extractor.output.labelstudio import task
+
+    result = extract(EMOJI_ARTICLE, published="2025-01-07", article_id="emoji", steps="none")
+    exported, _ = task(result)
+    regions = [r for r in exported["predictions"][0]["result"] if r["type"] == "labels"]
+    after = [r for r in regions if r["value"]["start"] > EMOJI_ARTICLE.index("update")]
+    for region in after:  # as the earlier export wrote them: 😀 and each flag letter count two units
+        region["value"]["start"] += 3
+        region["value"]["end"] += 3
+    gold = load_labelstudio(_as_annotated(exported, tmp_path / "export.json"))[0]
+    assert {EMOJI_ARTICLE[s:e] for actor in gold.actors for s, e in actor.mentions} >= {"Joe Biden", "Emmanuel Macron"}
+    assert after and gold.warnings == [f"{len(after)} region(s) in UTF-16 units read as code points (an export from an "
+                             "earlier version)"]

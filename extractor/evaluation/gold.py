@@ -60,6 +60,8 @@ class GoldDocument:
     actors: list[GoldActor] | None = None
     events: list[GoldEvent] | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """What the loader had to repair or could not read in this document (``extractor eval`` prints it)."""
 
 
 def load_native(path: Path) -> list[GoldDocument]:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import ConfigError, InputError
 from extractor.evaluation.gold import GoldActor, GoldDocument, GoldEvent, GoldQuote, load_native
@@ -133,15 +135,44 @@ def _rebuild_text(sentences: list) -> str:
     return "".join(parts)
 
 
+def _region_offsets(text: str, start: int, end: int, written: object, utf16: Any,
+                    repaired: dict[str, int]) -> tuple[int, int]:
+    """A region's code-point offsets, checked against the text the region says it covers: offsets
+    in UTF-16 units (tasks an earlier version exported) are converted, a region whose text stands
+    nearby is moved onto it; each repair is counted in ``repaired``."""
+    if not isinstance(written, str) or not written or text[start:end] == written:
+        return start, end
+    points = utf16.to_points(start), utf16.to_points(end)
+    if None not in points and text[points[0]:points[1]] == written:
+        repaired["utf16"] += 1
+        return points[0], points[1]
+    found = [m.start() for m in re.finditer(re.escape(written), text)]
+    if found:
+        nearest = min(found, key=lambda at: abs(at - start))
+        repaired["moved"] += 1
+        return nearest, nearest + len(written)
+    repaired["unmatched"] += 1
+    return start, end
+
+
+def _offset_warnings(repaired: dict[str, int]) -> list[str]:
+    said = {"utf16": "region(s) in UTF-16 units read as code points (an export from an earlier version)",
+            "moved": "region(s) whose offsets missed their own text moved onto it",
+            "unmatched": "region(s) whose text is nowhere in the article kept at their offsets"}
+    return [f"{n} {said[kind]}" for kind, n in repaired.items() if n]
+
+
 def load_labelstudio(path: Path) -> list[GoldDocument]:
     """Gold from a Label Studio JSON export of tasks made by ``extractor export --format labelstudio``:
     each task's last submitted (not cancelled) annotation; tasks nobody annotated are not gold and
     are left out. Regions of the ``actor`` control are actor mentions (grouped into actors by their
     meta text, the canonical name, and type), ``quote`` regions are quotations with the name of the
-    region their ``speaker`` relation points at as speaker (a quotation inside another, such as a direct quote within a reported
-    statement, is part of that one attribution), ``event`` regions are event triggers with their
-    relations as arguments."""
-    from extractor.output.labelstudio import ACTOR, EVENT, QUOTE, SPEAKER, TEXT, Utf16Offsets
+    region their ``speaker`` relation points at as speaker (a quotation inside another, such as a
+    direct quote within a reported statement, is part of that one attribution; regions whose meta
+    text names one statement are its fragments), ``event`` regions are event triggers with their
+    relations as arguments. Offsets are code points; regions whose offsets miss their text are
+    repaired where they can be, with a warning on the document."""
+    from extractor.output.labelstudio import ACTOR, EVENT, QUOTE, SPEAKER, STATEMENT_NOTE, TEXT, Utf16Offsets
 
     try:
         tasks = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -157,17 +188,23 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
             continue
         result = annotations[-1].get("result") or []
         offsets = Utf16Offsets(data[TEXT])
+        repaired = {"utf16": 0, "moved": 0, "unmatched": 0}
         regions = {r["id"]: r for r in result if r.get("type") == "labels" and "id" in r}
         related: dict[str, list[tuple[str, str]]] = {}
         for relation in (r for r in result if r.get("type") == "relation"):
             for label in relation.get("labels") or [""]:
                 related.setdefault(relation.get("from_id", ""), []).append((label, relation.get("to_id", "")))
 
+        read: dict[int, tuple[int, int, str, str]] = {}
+
         def value(region: dict) -> tuple[int, int, str, str]:
-            """Offsets in code points (Label Studio counts UTF-16 units), text, first label."""
-            v = region["value"]
-            return (offsets.to_points(int(v["start"])), offsets.to_points(int(v["end"])), str(v.get("text", "")),
-                    (v.get("labels") or [""])[0])
+            """Offsets in code points (as Label Studio counts them), text, first label."""
+            if id(region) not in read:
+                v = region["value"]
+                start, end = _region_offsets(data[TEXT], int(v["start"]), int(v["end"]), v.get("text"), offsets,
+                                             repaired)
+                read[id(region)] = start, end, str(v.get("text", "")), (v.get("labels") or [""])[0]
+            return read[id(region)]
 
         def name(region: dict) -> str:
             """The actor a mention region stands for: its meta text (the canonical name the
@@ -176,7 +213,8 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
             return " ".join(str(meta[0] if meta else value(region)[2]).split())
 
         actors: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        quotes, events = [], []
+        statements: dict[str, list[tuple[tuple[int, int], bool, str]]] = {}
+        events = []
         quote_spans = [value(r)[:2] for r in regions.values() if r.get("from_name") == QUOTE]
         for region_id, region in regions.items():
             start, end, text, label = value(region)
@@ -188,15 +226,19 @@ def load_labelstudio(path: Path) -> list[GoldDocument]:
             elif control == QUOTE:
                 speaker = next((name(regions[to]) for kind, to in related.get(region_id, [])
                                 if kind == SPEAKER and to in regions), "")
-                quotes.append(GoldQuote(((start, end),), direct=label == "direct", speaker=speaker))
+                note = str(((region.get("meta") or {}).get("text") or [""])[0])
+                key = note if note.startswith(STATEMENT_NOTE) else f"region {region_id}"
+                statements.setdefault(key, []).append(((start, end), label == "direct", speaker))
             elif control == EVENT:
                 arguments = tuple((kind, name(regions[to])) for kind, to in related.get(region_id, [])
                                   if kind != SPEAKER and to in regions)
                 events.append(GoldEvent(label, start, end, arguments))
+        quotes = [GoldQuote(tuple(sorted(span for span, _, _ in parts)), direct=parts[0][1],
+                            speaker=next((who for _, _, who in parts if who), "")) for parts in statements.values()]
         docs.append(GoldDocument(id=str(data.get("article_id") or task.get("id") or f"task-{number}"),
                                  text=data[TEXT], published=data.get("published") or None, quotes=quotes,
                                  actors=[GoldActor(name, kind, tuple(spans)) for (name, kind), spans in actors.items()],
-                                 events=events))
+                                 events=events, warnings=_offset_warnings(repaired)))
     if not docs:
         raise InputError(f"{path} holds no annotated task: export the project after annotating (JSON format)")
     return docs

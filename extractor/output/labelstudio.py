@@ -3,10 +3,15 @@
 One task per article: ``data`` holds the text and the article's id, date and title; one prediction
 holds a region per actor mention (``actor`` labels: the actor types; the region's meta text is the
 actor's canonical name, which joins its mentions into one actor), per quotation (``quote``:
-direct, indirect, mixed) and per event trigger (``event``: the event types), and relations from a
+direct, indirect, mixed; its meta text names its statement) and per event trigger (``event``: the
+event types), and relations from a
 quotation to its speaker's nearest mention (``speaker``) and from an event to its participants'
 mentions (their role). Annotators correct these in Label Studio; its JSON export of the corrected
 tasks is gold for ``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
+
+Offsets are Unicode code points both ways, as ours are: Label Studio's Text regions count code
+points ("complex unicode symbols handled as code points", its ``selection-tools.js``), as a real
+Label Studio 1.23.2 showed with an article holding 😀 and 🇺🇦.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from extractor.schemas.output import PARTICIPANT_ROLES
 TEXT = "text"
 ACTOR, EVENT, QUOTE = "actor", "event", "quote"
 SPEAKER = "speaker"
+STATEMENT_NOTE = "statement "
+"""How a quotation region's meta text names its statement: the fragments of one statement (a
+quotation split by its attribution) share it, and come back from the export as one attribution."""
 
 
 def label_config() -> str:
@@ -43,8 +51,9 @@ def label_config() -> str:
 
 
 class Utf16Offsets:
-    """Label Studio's text offsets are JavaScript string indices (UTF-16 code units); ours count
-    code points. They differ after any character beyond the Basic Multilingual Plane (an emoji)."""
+    """JavaScript string indices (UTF-16 code units) of a text against its code points: they differ
+    after any character beyond the Basic Multilingual Plane (an emoji). Only to read the tasks an
+    earlier version exported in UTF-16 units."""
 
     def __init__(self, text: str) -> None:
         self._units = [0]
@@ -52,20 +61,14 @@ class Utf16Offsets:
             self._units.append(self._units[-1] + (2 if ord(char) > 0xFFFF else 1))
         self._points = {units: point for point, units in enumerate(self._units)}
 
-    def to_utf16(self, point: int) -> int:
-        return self._units[point]
-
-    def to_points(self, units: int) -> int:
-        """The code-point offset of a UTF-16 offset (one inside a surrogate pair rounds down)."""
-        while units not in self._points and units > 0:
-            units -= 1
-        return self._points.get(units, 0)
+    def to_points(self, units: int) -> int | None:
+        """The code-point offset of a UTF-16 offset, or ``None`` inside a surrogate pair or past the end."""
+        return self._points.get(units)
 
 
-def _region(region_id: str, control: str, span: Span, label: str, offsets: Utf16Offsets) -> dict[str, Any]:
+def _region(region_id: str, control: str, span: Span, label: str) -> dict[str, Any]:
     return {"id": region_id, "from_name": control, "to_name": TEXT, "type": "labels",
-            "value": {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end), "text": span.text,
-                      "labels": [label]}}
+            "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [label]}}
 
 
 def _relation(source: str, target: str, label: str) -> dict[str, Any]:
@@ -76,7 +79,6 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
     """The article as a Label Studio task with our answers as its prediction; the count of items
     left out because their offsets do not match the text."""
     article, text = result.article, result.article.text
-    offsets = Utf16Offsets(text)
     regions: list[dict[str, Any]] = []
     mention_ids: dict[tuple[str, int, int], str] = {}
     dropped = 0
@@ -87,7 +89,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
                 continue
             region_id = f"{actor.id}-m{number}"
             mention_ids[(actor.id, mention.start, mention.end)] = region_id
-            regions.append({**_region(region_id, ACTOR, mention, actor.type.value, offsets), "meta": {"text": [actor.name]}})
+            regions.append({**_region(region_id, ACTOR, mention, actor.type.value), "meta": {"text": [actor.name]}})
 
     def mention_of(actor_id: str | None, span: Span) -> str | None:
         found = nearest_mention(text, result.actor(actor_id), span.start, span.end)
@@ -98,7 +100,10 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
         if not anchored(text, quote.span):
             dropped += 1
             continue
-        regions.append(_region(quote.id, QUOTE, quote.span, quote.kind.value, offsets))
+        region = _region(quote.id, QUOTE, quote.span, quote.kind.value)
+        if quote.statement:
+            region["meta"] = {"text": [f"{STATEMENT_NOTE}{quote.statement}"]}
+        regions.append(region)
         if (speaker := mention_of(quote.speaker, quote.span)) is not None:
             relations.append(_relation(quote.id, speaker, SPEAKER))
     for event in result.events:
@@ -106,7 +111,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
         if not anchored(text, span):
             dropped += 1
             continue
-        regions.append(_region(event.id, EVENT, span, event.type.value, offsets))
+        regions.append(_region(event.id, EVENT, span, event.type.value))
         for participant in event.participants:
             if (target := mention_of(participant.actor_id, event.evidence)) is not None:
                 relations.append(_relation(event.id, target, participant.role))

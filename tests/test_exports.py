@@ -248,3 +248,24 @@ def test_label_studio_regions_in_utf16_units_from_an_earlier_export_are_read_wit
     assert {EMOJI_ARTICLE[s:e] for actor in gold.actors for s, e in actor.mentions} >= {"Joe Biden", "Emmanuel Macron"}
     assert after and gold.warnings == [f"{len(after)} region(s) in UTF-16 units read as code points (an export from an "
                              "earlier version)"]
+
+
+def test_label_studio_quotation_regions_keep_their_statement_so_accepting_them_scores_statements_1(
+        tmp_path: Path) -> None:
+    from extractor.evaluation import score_documents
+    from extractor.evaluation.loaders import load_labelstudio
+    from extractor.output.labelstudio import task
+
+    result = extract("Trump spoke in Ohio on Monday. “We certainly can’t afford to do this anymore,” Trump said. "
+                     "“NATO is costing us a fortune, and yes, we’re protecting Europe.” The crowd cheered.",
+                     published="2025-01-07", article_id="split", steps="none")
+    assert [q.statement for q in result.quotes] == ["S1", "S1"]
+    exported, _ = task(result)
+    (gold,) = load_labelstudio(_as_annotated(exported, tmp_path / "export.json"))
+    assert [q.fragments for q in gold.quotes] == [tuple((q.span.start, q.span.end) for q in result.quotes)]
+    statements = score_documents([(gold, result)]).as_dict()["micro"]["statements"]
+    assert (statements["gold"], statements["pred"], statements["recall"]) == (1, 1, 1.0)
+    for region in exported["predictions"][0]["result"]:  # an annotator's own regions name no statement
+        region.pop("meta", None)
+    (unnoted,) = load_labelstudio(_as_annotated(exported, tmp_path / "unnoted.json"))
+    assert len(unnoted.quotes) == 2

@@ -40,3 +40,18 @@ def test_errors_are_never_cached(tmp_path: Path) -> None:
     for _ in range(2):
         assert client.post("http://model/v1/chat/completions", content=b"{}").status_code == 503
     assert len(calls) == 2 and cache.hits == 0
+
+
+def test_endpoints_on_one_host_that_differ_only_in_their_path_never_share_an_answer(tmp_path: Path) -> None:
+    """A stored answer of http://host/ok/v1 is never replayed for http://host/empty/v1 (same model, same body)."""
+    from extractor.call.client import response_cache
+    from extractor.call.endpoint import resolve_endpoint
+
+    caches = [response_cache(resolve_endpoint(backend="openai", base_url=f"http://127.0.0.1:4001/{path}/v1",
+                                              api_key="sk-test", model="m", response_cache=str(tmp_path / "r.sqlite")))
+              for path in ("ok", "empty")]
+    calls: list[httpx.Request] = []
+    ok = _client(caches[0], calls).post("http://127.0.0.1:4001/ok/v1/chat/completions", content=b'{"q": 1}')
+    empty = _client(caches[1], calls).post("http://127.0.0.1:4001/empty/v1/chat/completions", content=b'{"q": 1}')
+    assert ok.json() == {"answer": 1} and empty.json() == {"answer": 2}
+    assert "x-extractor-cache" not in empty.headers and len(calls) == 2

@@ -192,8 +192,8 @@ def test_a_second_batch_into_the_same_directory_is_refused_until_the_first_is_go
 
     out = tmp_path / "run"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from extractor.batch.store import RunStore; "
-                               "store = RunStore(sys.argv[1], exclusive=True); print('held', flush=True); time.sleep(120)",
+        [sys.executable, "-c", "import sys, time; from extractor.batch.store import BatchLock; "
+                               "lock = BatchLock(sys.argv[1]); print('held', flush=True); time.sleep(120)",
          str(out)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"

@@ -29,7 +29,7 @@ from extractor.batch.batch_api import (BATCH_PRICE_FACTOR, ApiStore, BatchApi, B
 from extractor.batch.export import ExportPaths, export_run
 from extractor.batch.pricing import estimate_cost
 from extractor.batch.sources import InputFailure, InputRecord, SourceOptions, read_inputs
-from extractor.batch.store import RunCounts, RunStore
+from extractor.batch.store import BatchLock, RunCounts, RunStore
 from extractor.call.client import response_cache
 from extractor.call.offline import CaptureTransport, ReplayTransport
 from extractor.call.send import LOST, SALVAGED
@@ -263,13 +263,14 @@ class _Batch:
         if overrides.get("steps") is not None:
             overrides["steps"] = tuple(overrides["steps"])
         options = replace(options, **overrides)
-        store = RunStore(out_dir, exclusive=True) if out_dir is not None else None
+        lock = BatchLock(out_dir) if out_dir is not None else None
         try:
             extractor, limiter = make_extractor(options, endpoint, **endpoint_args)
         except BaseException:
-            if store is not None:
-                store.close()
+            if lock is not None:
+                lock.release()
             raise
+        store = RunStore(out_dir, lock=lock) if out_dir is not None else None
         return cls(inputs, store, extractor, limiter, options, on_progress)
 
     def __init__(self, inputs: Inputs, store: RunStore | None, extractor: Extractor, limiter: RequestLimiter,

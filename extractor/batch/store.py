@@ -5,7 +5,7 @@ attempts, result JSON, token usage and timing. Every change is one transaction (
 process killed at any moment leaves each record either as it was or fully updated: a rerun skips
 what is done and redoes what is pending, and the primary key makes a duplicate impossible.
 
-A batch opens the store ``exclusive``: an advisory lock on ``BATCH_LOCK`` in the directory, which
+A batch holds a ``BatchLock`` on the directory: an advisory lock on ``BATCH_LOCK``, which
 the system drops when the process ends (also when it is killed), so a second batch into the same
 directory is refused instead of racing on the exports and extracting every record twice.
 """
@@ -57,23 +57,33 @@ CREATE TABLE IF NOT EXISTS records (
 """
 
 
-def _take_batch_lock(directory: Path) -> int | None:
-    """Hold the directory's batch lock (a file descriptor, released on close or process death),
-    or refuse with the pid of the batch that holds it."""
-    if fcntl is None:
-        return None
-    path = directory / BATCH_LOCK
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
-        os.close(descriptor)
-        raise ConfigError(f"another batch is running into {directory} (pid {holder}); wait for it to end, "
-                          "or give this one another --out") from None
-    os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
-    return descriptor
+class BatchLock:
+    """The batch lock of an output directory, held from creation to ``release`` (or to the end of
+    the process, however it ends); a second one on the same directory is refused with the pid of
+    the batch that holds it."""
+
+    def __init__(self, directory: str | Path):
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._descriptor: int | None = None
+        if fcntl is None:
+            return
+        descriptor = os.open(directory / BATCH_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(descriptor)
+            raise ConfigError(f"another batch is running into {directory} (pid {holder}); wait for it to end, "
+                              "or give this one another --out") from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+        self._descriptor = descriptor
+
+    def release(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,11 @@ class RunCounts:
 class RunStore:
     """Transactional access to ``run.sqlite`` (one connection, used from one thread)."""
 
-    def __init__(self, directory: str | Path, *, exclusive: bool = False):
+    def __init__(self, directory: str | Path, *, lock: "BatchLock | None" = None):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / STORE_NAME
-        self._lock = _take_batch_lock(self.directory) if exclusive else None
+        self._lock = lock
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -122,7 +132,7 @@ class RunStore:
     def close(self) -> None:
         self._db.close()
         if self._lock is not None:
-            os.close(self._lock)
+            self._lock.release()
             self._lock = None
 
     def __enter__(self) -> "RunStore":

@@ -100,6 +100,8 @@ def _person_name(doc: Doc, start: int, end: int, known: dict[tuple[str, ...], bo
         start += 1
     while end > start and not _name_word(doc[end - 1]) and (end - 1 == start or doc[end - 2].whitespace_):
         end -= 1
+    if start >= end:
+        return start, end
     words = tuple(doc[k].lower_ for k in range(start, end))
     headline = _in_headline(doc, start)
     for size in range(len(words) - 1, 0, -1):

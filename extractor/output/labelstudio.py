@@ -10,8 +10,9 @@ mentions (their role). Annotators correct these in Label Studio; its JSON export
 tasks is gold for ``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
 
 Offsets are Unicode code points both ways, as ours are: Label Studio's Text regions count code
-points ("complex unicode symbols handled as code points", its ``selection-tools.js``), as a real
-Label Studio 1.23.2 showed with an article holding 😀 and 🇺🇦.
+points ("complex unicode symbols handled as code points", its ``selection-tools.js``);
+``bench/labelstudio_check.py`` checks it against a running Label Studio (1.23.2: every region on
+its own text after 😀 and 🇺🇦).
 """
 
 from __future__ import annotations

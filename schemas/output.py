@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "2.0"
 
 
 class ActorType(str, Enum):
@@ -133,13 +133,21 @@ class Actor(BaseModel):
 
 
 PARTICIPANT_ROLES: tuple[str, ...] = ("agent", "target", "victim", "instrument", "place")
-"""The roles an event participant can have (the assembly writes agent and target; the rest come
-from annotators, and the exports offer them all)."""
+"""The roles an event participant can have (the assembly writes agent, target, victim and
+instrument; place comes from annotators, and the exports offer them all)."""
 
 
 class Participant(BaseModel):
-    actor_id: str
-    role: str = Field(description="agent, target, victim, ...")
+    """One phrase in a role of the event, as the field records it (PLOVER's source and target,
+    KAIROS arguments): the phrase as written, and the actor it names or refers to when there is one
+    ("three people" and "a gunman" are participants without an actor)."""
+
+    role: str = Field(description="agent, target, victim or instrument.")
+    text: str = Field("", description="The phrase as written: exactly article.text[span.start:span.end].")
+    span: Span | None = Field(None, description="The noun phrase (without its relative clauses).")
+    head: Span | None = Field(None, description="The phrase's head word.")
+    actor_id: str | None = Field(None, description="The actor the phrase names or refers to (a pronoun, 'the "
+                                                    "ministry'), if any.")
 
 
 class Quantity(BaseModel):
@@ -167,6 +175,9 @@ class Event(BaseModel):
     summary: str
     evidence: Span
     trigger: Span | None = Field(None, description="The word(s) that express the event, e.g. 'shot down'.")
+    mentions: list[Span] = Field(default_factory=list, description=(
+        "Every trigger of this one happening in the article, the first being 'trigger' (\"the attacks "
+        "injured one person\" is one event with the mentions 'attacks' and 'injured')."))
     date: EventDate | None = None
     locations: list[str] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)

@@ -81,7 +81,11 @@ def test_results_failures_and_tables_account_for_every_record_and_join(tmp_path:
     actor_keys = {(a["article_id"], a["actor_id"]) for a in actors}
     speakers = {(q["article_id"], q["speaker_actor_id"]) for q in quotes if q["speaker_actor_id"]}
     assert speakers and speakers <= actor_keys
-    assert participants and {(p["article_id"], p["actor_id"]) for p in participants} <= actor_keys
+    named = {(p["article_id"], p["actor_id"]) for p in participants if p["actor_id"]}
+    assert named and named <= actor_keys  # a participant naming an actor joins it; "3 drones" names none
+    for participant in participants:
+        text = texts[participant["article_id"]]
+        assert text[int(participant["start"]):int(participant["end"])] == participant["text"]
     for name in ("articles", "actors", "events", "quotes", "event_participants"):
         assert pq.read_table(tables / f"{name}.parquet").num_rows == len(_csv(tables / f"{name}.csv"))
     assert str(pq.read_table(tables / "articles.parquet").schema.field("published").type) == "date32[day]"

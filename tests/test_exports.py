@@ -44,7 +44,9 @@ def test_plover_record_has_plovers_fields_markup_and_our_offsets(sample: Article
     assert first["id"] == f"{sample.article.id}-E1"
     assert (first["event"], first["date"], first["eventText"], first["dateCoded"]) == (
         "ASSAULT", "2025-01-07", "shot down", "2026-01-02")
-    assert first["textInfo"]["markup"].startswith("Ukraine’s military said Tuesday it (EVT: shot down) 28 of 38")
+    assert first["textInfo"]["markup"].startswith(  # a self-report: the one who says so did it
+        "(SRC: Ukraine’s military) said Tuesday it (EVT: shot down) 28 of 38 (TAR: Russian) drones")
+    assert [s["actorText"] for s in first["source"]] == ["Ukraine’s military"]
     assert first["text"] == sample.article.text[first["extractor"]["evidence"][0]:first["extractor"]["evidence"][1]]
     assert (first["extractor"]["status"], first["extractor"]["claimedBy"]) == ("claimed", "Ukraine’s military")
     assert set(first) >= {"id", "date", "event", "mode", "context", "source", "target", "eventText", "text",

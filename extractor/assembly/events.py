@@ -3,6 +3,8 @@ place, claimant and status, every one of them located in the text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from extractor.assembly.speakers import speaker_id
 from extractor.candidates.actors import PlaceMention
 from extractor.candidates.events import EventCandidate
@@ -24,12 +26,15 @@ MAX_LOCATIONS = 3
 def assemble_events(article: Article, sents: list[Sentence], response: EventsResponse | None,
                     candidates: list[EventCandidate], places: list[PlaceMention], actor_of: dict[str, str],
                     registry: ActorRegistry, quotes: list[Quote], warnings: list[str]) -> list[Event]:
-    """One event per marked word the model typed (NONE drops it), in text order; agent and targets
-    come from the parse, mapped through ``actor_of`` (listed actor id -> registry key). The one who
-    reports an event is never its agent; a statement about other actors has its speaker as agent.
-    A word the model was not asked about (one possible type, or no events answer) takes its
-    trigger's likeliest type; a statement about others, which needs a judgement, is then left out."""
+    """One event per marked word the model typed (NONE drops it), in text order; its participants
+    are the phrases the parse puts in its roles, each with the actor it names mapped through
+    ``actor_of`` (listed actor id -> registry key). A self-report ("X said it shot down") has X as
+    agent and claimant; a statement about other actors has its speaker as agent. A word the model
+    was not asked about (one possible type, or no events answer) takes its trigger's likeliest
+    type; a statement about others, which needs a judgement, is then left out."""
     events: list[Event] = []
+    of_candidate: dict[str, Event] = {}
+    by_id = {c.id: c for c in candidates}
     retyped = 0
     for candidate in candidates:
         label = _label(response, candidate)
@@ -38,15 +43,14 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
             continue
         if label not in candidate.types:
             label, retyped = candidate.types[0], retyped + 1
-        if candidate.speech:
-            claimed_by, agent = None, actor_of.get(candidate.agent or "")
-        else:
-            claimed_by = _claimant(article.text, sent, candidate, actor_of, registry, quotes)
-            agent = actor_of.get(candidate.agent or "")
-            agent = None if agent == claimed_by else agent
-        targets = [t for t in dict.fromkeys(actor_of.get(t) for t in candidate.targets) if t and t != agent]
-        events.append(_event(f"E{len(events) + 1}", article, sent, candidate, EventType(label), agent, targets,
-                             claimed_by, places))
+        claimed_by = None if candidate.speech else _claimant(article.text, sent, candidate, actor_of, registry,
+                                                                quotes)
+        events.append(_event(candidate.id, article, sent, candidate, EventType(label),
+                             _participants(article.text, candidate, actor_of, claimed_by), claimed_by, places))
+        of_candidate[candidate.id] = events[-1]
+    events = _one_per_happening(events, of_candidate, by_id)
+    for number, event in enumerate(events, start=1):
+        event.id = f"E{number}"
     if retyped:
         warnings.append(f"{retyped} event type(s) the trigger cannot report replaced by the trigger's own")
     impossible = [e.date.expression for e in events if e.date is not None and e.date.value is None
@@ -54,6 +58,49 @@ def assemble_events(article: Article, sents: list[Sentence], response: EventsRes
     if impossible:
         warnings.append(f"date(s) that name no calendar day left unresolved: {', '.join(dict.fromkeys(impossible))}")
     return events
+
+
+def _one_per_happening(events: list[Event], of_candidate: dict[str, Event],
+                       by_id: dict[str, EventCandidate]) -> list[Event]:
+    """The events with every mention joined into the event it is a mention of (``mention_of``,
+    followed to the end of its chain), when both were kept and their types agree; the joined event
+    keeps its place in text order."""
+    joined: set[int] = set()
+    for event in events:
+        root, seen = by_id[event.id].mention_of, set()
+        primary = None
+        while root is not None and root not in seen:
+            seen.add(root)
+            if root in of_candidate:
+                primary = of_candidate[root]
+            root = by_id[root].mention_of if root in by_id else None
+        while primary is not None and id(primary) in joined:
+            primary = next((e for e in events if any(m.start == primary.trigger.start for m in e.mentions)
+                            and id(e) not in joined), None)
+        if primary is None or primary is event or primary.type != event.type:
+            continue
+        _join(primary, event)
+        joined.add(id(event))
+    return [e for e in events if id(e) not in joined]
+
+
+def _join(event: Event, other: Event) -> None:
+    """``other`` becomes a mention of ``event``: its trigger joins the mentions, and its
+    participants, numbers, places, casualties, date and claimant fill what ``event`` lacks. A role
+    phrase that is one of the joined triggers ("the attacks" as agent of "injured") is no participant."""
+    event.mentions.extend(m for m in other.mentions if all(m.start != e.start for e in event.mentions))
+    triggers = [(m.start, m.end) for m in event.mentions]
+    kept = [p for p in event.participants + other.participants
+            if p.span is None or not any(p.span.start <= s and e <= p.span.end for s, e in triggers)]
+    event.participants = list({(p.role, p.text, p.actor_id): p for p in kept}.values())
+    event.quantities += [q for q in other.quantities if all(q.value != mine.value for mine in event.quantities)]
+    event.locations = list(dict.fromkeys(event.locations + other.locations))[:MAX_LOCATIONS]
+    if other.casualties is not None:
+        mine = event.casualties or Casualties()
+        event.casualties = Casualties(killed=mine.killed if mine.killed is not None else other.casualties.killed,
+                                      injured=mine.injured if mine.injured is not None else other.casualties.injured)
+    event.date = event.date or other.date
+    event.claimed_by = event.claimed_by or other.claimed_by
 
 
 def _label(response: EventsResponse | None, candidate: EventCandidate) -> str | None:
@@ -66,12 +113,18 @@ def _label(response: EventsResponse | None, candidate: EventCandidate) -> str | 
 
 def _claimant(text: str, sent: Sentence, candidate: EventCandidate, actor_of: dict[str, str],
               registry: ActorRegistry, quotes: list[Quote]) -> str | None:
-    """Who claims the event: the source of the sentence's reporting verb (rules, then the parse),
-    else the speaker of the direct quote the sentence is part of."""
+    """Who claims the event, per clause: the subject of the speech verb above the trigger (by the
+    sentence's attribution rule, which names it best, when that rule's cue is this very verb); with
+    no speech verb above it, the sentence's attribution only for a trigger in its reported part (not
+    "Speaking during a visit, X said ..."), else the speaker of the direct quote it is part of."""
     rule = attribute_sentence(text, sent)
-    claimed_by = speaker_id(registry, rule.speaker, sent.start) if rule else None
-    if claimed_by is None and candidate.claimant:
-        claimed_by = actor_of.get(candidate.claimant)
+    claimed_by = None
+    if candidate.claim_cue is not None:
+        same_verb = rule is not None and rule.cue_start == candidate.claim_cue
+        claimed_by = speaker_id(registry, rule.speaker, sent.start) if same_verb else None
+        claimed_by = claimed_by or actor_of.get(candidate.claimant or "")
+    elif rule is not None and _reported_part(text, sent, rule, candidate):
+        claimed_by = speaker_id(registry, rule.speaker, sent.start)
     if claimed_by is None:
         inside = next((q for q in quotes if q.kind == QuoteKind.DIRECT and q.speaker and
                        q.span.start <= candidate.start < q.span.end + 1), None)
@@ -80,19 +133,42 @@ def _claimant(text: str, sent: Sentence, candidate: EventCandidate, actor_of: di
     return claimed_by
 
 
+def _participants(text: str, candidate: EventCandidate, actor_of: dict[str, str],
+                  claimed_by: str | None) -> list[Participant]:
+    """The candidate's role phrases as participants, each with its actor (a self-report's "it" is
+    the claimant); a phrase naming the agent's own actor again in another role is left out."""
+    result: list[Participant] = []
+    agent_actor = next((actor_of.get(p.actor or "") for p in candidate.participants if p.role == "agent"), None)
+    for phrase in candidate.participants:
+        actor = claimed_by if phrase.self_report and claimed_by else actor_of.get(phrase.actor or "")
+        if phrase.role != "agent" and actor is not None and actor == agent_actor:
+            continue
+        span = Span(start=phrase.start, end=phrase.end, text=text[phrase.start:phrase.end], alignment="detected")
+        head = Span(start=phrase.head_start, end=phrase.head_end, text=text[phrase.head_start:phrase.head_end],
+                    alignment="detected")
+        result.append(Participant(role=phrase.role, text=span.text, span=span, head=head, actor_id=actor))
+    return result
+
+
+def _reported_part(text: str, sent: Sentence, rule: Any, candidate: EventCandidate) -> bool:
+    """The trigger lies in what the attribution reports: after the cue when the speaker comes
+    first ("X said ..."), before it when the attribution trails ("..., X said")."""
+    speaker_first = text.find(rule.speaker, sent.start, rule.cue_start) >= 0
+    return candidate.start >= rule.cue_end if speaker_first else candidate.end <= rule.cue_start
+
+
 def _event(event_id: str, article: Article, sent: Sentence, candidate: EventCandidate, labelled: EventType,
-           agent: str | None, targets: list[str], claimed_by: str | None, places: list[PlaceMention]) -> Event:
+           participants: list[Participant], claimed_by: str | None, places: list[PlaceMention]) -> Event:
     """One grounded event, anchored at its trigger and its sentence."""
     text = article.text
     quantities, casualties = _quantities(text, sent, candidate)
-    participants = [Participant(actor_id=agent, role="agent")] if agent else []
-    participants += [Participant(actor_id=t, role="target") for t in targets]
     summary = _trim(text[candidate.clause_start:candidate.clause_end], SUMMARY_CHARS)
     return Event(
         id=event_id, type=labelled, mode=event_mode(sent.text), summary=summary,
         evidence=Span(start=sent.start, end=sent.end, text=sent.text, alignment="detected"),
         trigger=Span(start=candidate.start, end=candidate.end, text=candidate.text, alignment="detected"),
-        date=_date(article, sent), locations=_locations(sent, places), participants=participants,
+        mentions=[Span(start=candidate.start, end=candidate.end, text=candidate.text, alignment="detected")],
+        date=_date(article, sent, candidate), locations=_locations(sent, places), participants=participants,
         quantities=quantities, casualties=casualties, claimed_by=claimed_by,
         status=event_status(sent.text, claimed_by))
 
@@ -120,9 +196,15 @@ def _quantities(text: str, sent: Sentence, candidate: EventCandidate) -> tuple[l
     return quantities, casualties
 
 
-def _date(article: Article, sent: Sentence) -> EventDate | None:
-    """The event's time: the sentence's first time expression, resolved against the publication date."""
-    expressions = find_time_expressions(article.text, sent.start, sent.end)
+def _date(article: Article, sent: Sentence, candidate: EventCandidate) -> EventDate | None:
+    """The event's time: the time expression of its own clause or of a clause governing it (the
+    parse's ``candidate.time``), resolved against the publication date; none rather than another
+    clause's."""
+    if candidate.time is None:
+        return None
+    start, end = candidate.time
+    expressions = [e for e in find_time_expressions(article.text, sent.start, sent.end)
+                   if e.start < end and start < e.end]
     if not expressions:
         return None
     chosen = expressions[0]

@@ -55,6 +55,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                ("speaker_actor_id", pa.string()), ("speaker_name", pa.string()), ("cue", pa.string()),
                ("alignment", pa.string()), ("statement", pa.string()), ("archive_actor_id", pa.string())],
     "event_participants": [("article_id", pa.string()), ("event_id", pa.string()), ("actor_id", pa.string()),
+                           ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                            ("role", pa.string()), ("archive_actor_id", pa.string())],
     "archive_actors": [("archive_actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
                        ("titles", pa.string()), ("aliases", pa.string()), ("articles", pa.int64()),
@@ -112,7 +113,9 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
             trigger_end=event.trigger.end if event.trigger else None,
             trigger_text=event.trigger.text if event.trigger else None))
         out["event_participants"].extend(dict(article_id=aid, event_id=event.id, actor_id=p.actor_id, role=p.role,
-                                              archive_actor_id=archive.get(p.actor_id))
+                                              text=p.text, start=p.span.start if p.span else None,
+                                              end=p.span.end if p.span else None,
+                                              archive_actor_id=archive.get(p.actor_id or ""))
                                          for p in event.participants)
     for quote in result.quotes:
         out["quotes"].append(dict(

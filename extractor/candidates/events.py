@@ -6,19 +6,20 @@ hypothetical one ("could attack", "plans to attack", "potential talks").
 A trigger is a verb or noun of the trigger lexicon (the PLOVER categories' usual words), and it
 carries the types it can report. Neutral speech is left out: what someone says is a quote, and
 the event is the verb of what was said. "X said Y attacked Z" gives one
-candidate, "attacked", with agent Y, target Z and claimant X, so the one who reports an event is
-never taken for the one who did it.
+candidate, "attacked", with agent Y, target Z and claimant X; "X said it shot down" is a
+self-report, with X as agent and claimant. Participants are phrases ("a gunman", "three people"),
+with the actor they name where there is one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from extractor.candidates.actors import ActorGroup
-from extractor.linguistic.lexicon import (EVENT_TRIGGERS, PERSON_NOUNS, PLACE_NOUNS, SPEECH_LEMMAS, STATEMENT_TYPES,
-                                         VERB_ONLY_TRIGGERS)
+from extractor.linguistic.lexicon import (EVENT_TRIGGERS, INSTRUMENT_NOUNS, PERSON_NOUNS, PLACE_NOUNS, SPEECH_LEMMAS,
+                                         STATEMENT_TYPES, VERB_ONLY_TRIGGERS)
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -33,6 +34,22 @@ _OBJECTS = {"dobj", "obj", "attr", "dative"}
 
 
 @dataclass(frozen=True)
+class ParticipantCandidate:
+    """One phrase the parse puts in a role of the trigger: ``article[start:end]`` is the noun phrase
+    as written (without its relative clauses and appositions), ``head_start:head_end`` its head
+    word; ``actor`` is the actor group it names or refers to, if any."""
+
+    role: str
+    start: int
+    end: int
+    head_start: int
+    head_end: int
+    actor: str | None = None
+    self_report: bool = False
+    """A pronoun subject under a speech verb ("X said it shot down"): the one who says so did it."""
+
+
+@dataclass(frozen=True)
 class EventCandidate:
     """A possible event: ``text`` is its trigger, ``article[start:end]``."""
 
@@ -44,15 +61,23 @@ class EventCandidate:
     lemma: str
     clause_start: int
     clause_end: int
-    agent: str | None = None
-    target: str | None = None
     claimant: str | None = None
-    targets: tuple[str, ...] = ()
-    """All actors the event is done to (a statement about "North Korea and China" has two)."""
+    time: tuple[int, int] | None = None
+    """Where the time phrase of the trigger's own clause, or of a clause governing it, is written
+    ("said Tuesday it shot down"); ``None`` when only other clauses have one."""
+    claim_cue: int | None = None
+    """Where the speech verb above the trigger is (``claimant`` is its subject); ``None`` when no
+    speech verb governs the trigger's clause."""
     speech: bool = False
     """A statement about other actors (a possible accusation, threat, demand): its speaker is the agent."""
     types: tuple[str, ...] = ()
     """The event types the trigger can report, the likeliest first."""
+    participants: tuple[ParticipantCandidate, ...] = ()
+    """Every phrase in a role (agent, target, victim, instrument), named actor or not."""
+    mention_of: str | None = None
+    """The candidate this one is another mention of, when the parse says so and their types agree
+    (decided at assembly): "the attacks" in "the attacks injured one person", "the offensive" in
+    "the offensive caused 38,000 casualties", or "the strike" taking up an earlier strike."""
 
     @property
     def asks_model(self) -> bool:
@@ -63,9 +88,10 @@ class EventCandidate:
 
 
 def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGroup]) -> list[EventCandidate]:
-    """Every trigger in text order, numbered E1, E2, ...; roles are actor group ids or ``None``."""
+    """Every trigger in text order, numbered E1, E2, ...; its role phrases name actor groups by id
+    where they name an actor."""
     owner = {(m.start, m.end): g.id for g in groups for m in g.mentions}
-    found, text = [], doc.text
+    found, text, tokens = [], doc.text, []
     for token in doc:
         statement = _statement_about_others(token, owner)
         types = STATEMENT_TYPES if statement is not None else _by_object(token, trigger_types(token))
@@ -75,15 +101,104 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
         sentence = sentence_at(sents, start)
         if sentence is None or is_credit_line(sentence.text):
             continue
-        agent, target = _roles(token, owner) if statement is None else statement[:2]
-        targets = (target,) if statement is None and target else (statement[2] if statement else ())
         clause_start, clause_end = _clause(token, sentence)
+        claimant, cue = (None, None) if statement else _claimant(token, owner)
+        roles = participants(token, owner, claimant) if statement is None else _statement_roles(token, owner)
         found.append(EventCandidate(
             id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=text[start:end],
-            lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, agent=agent,
-            target=target, claimant=None if statement else _claimant(token, owner),
-            targets=targets, speech=statement is not None, types=types))
-    return found
+            lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, claimant=claimant,
+            claim_cue=cue, speech=statement is not None, types=types, participants=roles, time=_time_of(token)))
+        tokens.append(token)
+    return _linked(found, tokens)
+
+
+_ANAPHORIC = frozenset("the this that these those such".split())
+ANAPHORA_SENTENCES = 3
+"""How many sentences back a definite event noun ("the attacks") looks for the event it takes up."""
+
+
+def _linked(found: list[EventCandidate], tokens: list[Token]) -> list[EventCandidate]:
+    """Each candidate with ``mention_of`` set where the parse makes it another mention of an
+    earlier-decided one: a noun trigger that is a role phrase of a verb trigger in its sentence
+    ("the attacks injured"), two triggers that are the subject and object of one verb ("the
+    offensive caused casualties"), and a definite noun trigger taking up the nearest earlier
+    trigger of the same word within ``ANAPHORA_SENTENCES`` sentences."""
+    index = {t.i: n for n, t in enumerate(tokens)}
+    links: dict[int, int] = {}
+    for n, token in enumerate(tokens):
+        if token.pos_ != "NOUN" or found[n].speech:
+            continue
+        head = token.head
+        antecedent = _antecedent(n, found, tokens, links)
+        if head.i in index and token.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS | _OBJECTS:
+            links[n] = index[head.i]
+            if antecedent is not None:  # "The attack killed three": the attack, the killing and the earlier attack
+                links[index[head.i]] = links[n] = antecedent
+            continue
+        if token.dep_ in _SUBJECTS and head.pos_ in {"VERB", "AUX"}:
+            other = next((index[c.i] for c in head.children if c.i in index and c.i != token.i
+                          and c.dep_ in _OBJECTS and c.pos_ == "NOUN"), None)
+            if other is not None:
+                links[other] = n
+                continue
+        if antecedent is not None:
+            links[n] = antecedent
+    return [replace(c, mention_of=found[links[n]].id) if n in links else c for n, c in enumerate(found)]
+
+
+def _antecedent(n: int, found: list[EventCandidate], tokens: list[Token], links: dict[int, int]) -> int | None:
+    """The earlier trigger a definite event noun takes up ("the attack" after "attacked"): the
+    nearest of the same word in an earlier sentence, at most ``ANAPHORA_SENTENCES`` back."""
+    if not any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in tokens[n].children):
+        return None
+    for m in range(n - 1, -1, -1):
+        if found[n].sentence - found[m].sentence > ANAPHORA_SENTENCES:
+            return None
+        if found[m].sentence < found[n].sentence and not found[m].speech and \
+                _same_word(found[m].lemma, found[n].lemma):
+            return links.get(m, m)
+    return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word in two forms ("attack", "attacks", "attacked"; "strike", "struck" are not caught)."""
+    return a == b or (min(len(a), len(b)) >= 5 and a[:5] == b[:5])
+
+
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+
+
+def _time_of(token: Token) -> tuple[int, int] | None:
+    """The time phrase attached to the trigger or to a word governing it (a date modifier, or a
+    preposition whose object is a date), nearest first; words of other branches (a relative or
+    adverbial clause of another verb) do not count."""
+    node, came_from = token, None
+    while True:
+        for child in node.children:
+            if came_from is not None and child.i == came_from.i:
+                continue
+            if child.ent_type_ in _TIME_LABELS and child.dep_ in {"npadvmod", "tmod", "advmod", "nmod", "obl", "pobj",
+                                                                 "compound", "amod"}:
+                return child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            dated = _dated_words(child) if child.dep_ == "prep" else []
+            if dated:  # "on Monday", "in his nightly address Monday", "the loss of the town on Monday"
+                return dated[0].idx, dated[-1].idx + len(dated[-1].text)
+        if node.head.i == node.i:
+            return None
+        node, came_from = node.head, node
+
+
+def _dated_words(prep: Token) -> list[Token]:
+    """The time words of a prepositional phrase, not counting those inside a clause of its own."""
+    found, stack = [], list(prep.children)
+    while stack:
+        word = stack.pop()
+        if word.pos_ in {"VERB", "AUX"}:
+            continue
+        if word.ent_type_ in _TIME_LABELS:
+            found.append(word)
+        stack.extend(word.children)
+    return sorted(found, key=lambda w: w.i)
 
 
 def is_credit_line(sentence: str) -> bool:
@@ -187,39 +302,149 @@ def _statement_about_others(token: Token, owner: dict[tuple[int, int], str]
     return (speaker, about[0], tuple(about)) if about else None
 
 
-def _roles(token: Token, owner: dict[tuple[int, int], str]) -> tuple[str | None, str | None]:
-    """Agent and target from the parse: the subject (or the passive's "by" phrase; for "that",
-    "which" or "who" the noun before it) and the object (or the passive subject); for a noun, its
-    possessor or "by" phrase and its "of/on/against" phrase."""
-    agent = target = None
+_VICTIM_LEMMAS = frozenset("kill injure wound murder slay execute behead massacre assassinate maim hurt stab "
+                           "death killing injury casualty assassination execution".split())
+"""Triggers whose target is a victim (a person harmed), not a thing acted on."""
+_PHRASE_CUT = {"relcl", "acl", "appos", "advcl", "cc", "conj", "punct", "prep", "parataxis"}
+_NOMINAL_AGENT_PREPS = {"by", "from"}
+_NOMINAL_TARGET_PREPS = {"on", "against", "of", "at", "in"}
+_INSTRUMENT_PREPS = {"with", "using"}
+
+
+def participants(token: Token, owner: dict[tuple[int, int], str],
+                 claimant: str | None = None) -> tuple[ParticipantCandidate, ...]:
+    """The phrases in the trigger's roles, from the parse, for a verb: subject (for "that", "which",
+    "who" the noun before it; a pronoun under "X said" is X: a self-report), object, passive subject
+    and "by" phrase, "with" phrase, each conjunct of a coordination; the subject a controlling or
+    coordinated verb lends ("ordered troops to attack"). For a noun: its possessor, "by" phrase,
+    "on/against/of" phrase, and an actor or weapon modifying it ("Russian strikes", "drone attack")."""
+    found: list[tuple[str, Token]] = []
+    verb = token.pos_ == "VERB"
     for child in token.children:
-        if child.dep_ in _SUBJECTS and child.tag_ in {"WDT", "WP"} and child.i > 0:
-            agent = agent or _actor_in(child.doc[child.i - 1], owner)
-        elif child.dep_ in _SUBJECTS:
-            agent = agent or _actor_in(child, owner)
-        elif child.dep_ in _PASSIVE_SUBJECTS or child.dep_ in _OBJECTS:
-            target = target or _actor_in(child, owner)
-        elif child.dep_ == "agent":
-            agent = agent or next((_actor_in(g, owner) for g in child.children if g.dep_ == "pobj"), None)
-        elif child.dep_ == "poss" and token.pos_ == "NOUN":
-            agent = agent or _actor_in(child, owner)
-        elif child.dep_ == "prep" and child.lower_ in {"on", "against", "of"} and token.pos_ == "NOUN":
-            target = target or next((_actor_in(g, owner) for g in child.children if g.dep_ == "pobj"), None)
-    if agent is None and token.dep_ == "relcl":
-        agent = _actor_in(token.head, owner)
-    if agent is None and token.dep_ in {"xcomp", "conj"} and token.head.pos_ == "VERB":
-        agent = next((_actor_in(c, owner) for c in token.head.children if c.dep_ in _SUBJECTS), None)
-    return agent, (target if target != agent else None)
+        dep, word = child.dep_, child.lower_
+        if verb and dep in _OBJECTS and any(r == "target" for r, _ in found):
+            continue  # a second object is the parse's mistake, not a second target (coordination is)
+        if dep in _SUBJECTS:
+            antecedent = child
+            if child.tag_ in {"WDT", "WP"}:
+                antecedent = token.head if token.dep_ == "relcl" else child.doc[max(0, child.i - 1)]
+            found.append(("agent", antecedent))
+        elif dep in _PASSIVE_SUBJECTS or (verb and dep in _OBJECTS):
+            found.append(("target", child))
+        elif dep == "agent" or (dep == "prep" and word in _NOMINAL_AGENT_PREPS and not verb and word == "by"):
+            found.extend(("agent", g) for g in child.children if g.dep_ == "pobj")
+        elif dep == "prep" and word in _INSTRUMENT_PREPS:
+            found.extend(("instrument", g) for g in child.children if g.dep_ == "pobj")
+        elif not verb and dep == "poss":
+            found.append(("agent", child))
+        elif not verb and dep == "prep" and word in {"on", "against", "of"}:
+            found.extend(("target", g) for g in child.children if g.dep_ == "pobj")
+        elif not verb and dep in {"amod", "compound", "nmod"} and child.i < token.i:
+            if _actor_in(child, owner) is not None:  # "Russian strikes"; "Russian casualties" are the victims
+                found.append(("target" if token.lemma_.lower() in _VICTIM_LEMMAS else "agent", child))
+            elif child.lemma_.lower() in INSTRUMENT_NOUNS:
+                found.append(("instrument", child))
+    if not verb and not any(role == "agent" for role, _ in found):
+        lender = _lending_verb(token)
+        subject = next((c for c in lender.children if c.dep_ in _SUBJECTS), None) if lender is not None else None
+        if subject is not None:
+            found.append(("agent", subject))
+    if verb and not any(role == "agent" for role, _ in found) and token.dep_ in {"xcomp", "conj", "advcl"}:
+        lender = token.head
+        subject = next((c for c in lender.children if c.dep_ in _SUBJECTS), None)
+        obj = next((c for c in lender.children if c.dep_ in _OBJECTS), None)
+        if token.dep_ == "xcomp" and obj is not None:
+            found.append(("agent", obj))
+        elif subject is not None:
+            found.append(("agent", subject))
+    victim = token.lemma_.lower() in _VICTIM_LEMMAS
+    result: list[ParticipantCandidate] = []
+    for role, head in found:
+        for word in _conjuncts(head):
+            if role == "target" and victim:
+                role = "victim"
+            start, end = _phrase(word)
+            actor = _actor_in(word, owner, (start, end))
+            own = actor is None and word.tag_ == "PRP" and role == "agent" and claimant is not None
+            item = ParticipantCandidate(role, start, end, word.idx, word.idx + len(word.text),
+                                        claimant if own else actor, self_report=own)
+            if not any(p.start == item.start and p.end == item.end for p in result):
+                result.append(item)
+    return tuple(result)
 
 
-def _claimant(token: Token, owner: dict[tuple[int, int], str]) -> str | None:
-    """The subject of the nearest neutral speech verb above the trigger ("X said ... attacked")."""
+_LIGHT_VERBS = frozenset("launch carry conduct stage mount make wage unleash begin start continue intensify "
+                         "escalate resume lead hold pay undertake".split())
+_DURING = frozenset("during on after before at while amid".split())
+
+
+def _lending_verb(noun: Token) -> Token | None:
+    """The verb whose subject does what an event noun names: a light verb taking it as object
+    ("Russian forces launched attacks"), or the verb a "during/after" phrase with it modifies, or
+    the one that verb's clause depends on ("Speaking during a visit, Blinken said")."""
+    head = noun.head
+    if noun.dep_ in _OBJECTS and head.pos_ == "VERB" and head.lemma_.lower() in _LIGHT_VERBS:
+        return head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _DURING and head.head.pos_ == "VERB":
+        verb = head.head
+        if any(c.dep_ in _SUBJECTS for c in verb.children):
+            return verb
+        if verb.dep_ in {"advcl", "xcomp"} and verb.head.pos_ == "VERB":
+            return verb.head
+    return None
+
+
+def _statement_roles(token: Token, owner: dict[tuple[int, int], str]) -> tuple[ParticipantCandidate, ...]:
+    """A statement about others: its speaker is the agent, the actors it is about the targets."""
+    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+    content = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    about = next((c for c in content.children if c.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS), None) if content else None
+    result = []
+    for role, head in (("agent", subject), ("target", about)):
+        if head is None:
+            continue
+        for word in _conjuncts(head) if role == "target" else [head]:
+            start, end = _phrase(word)
+            result.append(ParticipantCandidate(role, start, end, word.idx, word.idx + len(word.text),
+                                               _actor_in(word, owner, (start, end))))
+    return tuple(result)
+
+
+def _conjuncts(word: Token) -> list[Token]:
+    """The word and the words coordinated with it ("Russia and Iran")."""
+    return [word, *[t for t in word.subtree if t.dep_ == "conj" and t.head.i == word.i
+                    and t.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}]]
+
+
+def _phrase(word: Token) -> tuple[int, int]:
+    """The noun phrase a head word makes: its subtree without clauses, appositions, coordinated
+    words and prepositional phrases but "of" ("Russian forces" of "Russian forces in the east",
+    "28 of 38 Russian drones")."""
+    keep = {word.i}
+    for child in word.children:
+        if child.dep_ in _PHRASE_CUT and not (child.dep_ == "prep" and child.lower_ == "of" and child.i > word.i):
+            continue
+        if child.pos_ == "VERB" and any(c.dep_ in _SUBJECTS for c in child.children):
+            continue  # a clause the parse hung on the noun ("areas" <- "that targeted")
+        keep.update(t.i for t in child.subtree if t.dep_ not in {"relcl", "acl"} or t.head.i != child.i)
+    tokens = sorted(keep)
+    first, last = word.doc[tokens[0]], word.doc[tokens[-1]]
+    while first.i < word.i and first.is_punct:
+        first = word.doc[first.i + 1]
+    while last.i > word.i and last.is_punct:
+        last = word.doc[last.i - 1]
+    return first.idx, last.idx + len(last.text)
+
+
+def _claimant(token: Token, owner: dict[tuple[int, int], str]) -> tuple[str | None, int | None]:
+    """The subject of the nearest neutral speech verb above the trigger ("X said ... attacked";
+    "..., while officials cited ... casualties": the officials), and where that verb is."""
     head = token
     while head.head.i != head.i:
         head = head.head
         if head.pos_ == "VERB" and head.lemma_.lower() in SPEECH_LEMMAS:
-            return next((_actor_in(c, owner) for c in head.children if c.dep_ in _SUBJECTS), None)
-    return None
+            return next((_actor_in(c, owner) for c in head.children if c.dep_ in _SUBJECTS), None), head.idx
+    return None, None
 
 
 def _actor_at(word: Token, owner: dict[tuple[int, int], str]) -> str | None:
@@ -228,13 +453,13 @@ def _actor_at(word: Token, owner: dict[tuple[int, int], str]) -> str | None:
                  if start <= word.idx and word.idx + len(word.text) <= end), None)
 
 
-def _actor_in(phrase: Token, owner: dict[tuple[int, int], str]) -> str | None:
+def _actor_in(phrase: Token, owner: dict[tuple[int, int], str], bounds: tuple[int, int] | None = None) -> str | None:
     """The actor group a phrase names: the mention holding its head word, else the first mention
-    inside it ("Russian drones" -> Russia, the drones' sender)."""
+    inside it (``bounds``, default its whole subtree: "Russian drones" -> Russia, the drones' sender)."""
     head_start, head_end = phrase.idx, phrase.idx + len(phrase.text)
     for (start, end), group in owner.items():
         if start <= head_start and head_end <= end:
             return group
-    left, right = phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge.text)
+    left, right = bounds or (phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge.text))
     inside = sorted((start, group) for (start, end), group in owner.items() if left <= start and end <= right)
     return inside[0][1] if inside else None

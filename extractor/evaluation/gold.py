@@ -49,6 +49,10 @@ class GoldEvent:
     end: int
     arguments: tuple[tuple[str, str], ...] = ()
     source_type: str = ""
+    roles: tuple[tuple[str, str, int, int], ...] = ()
+    """The arguments as the corpus names them, with offsets: (field role, text, start, end)."""
+    hopper: int | None = None
+    """The happening this mention is of (CASIE's event coreference): mentions sharing it are one."""
 
 
 @dataclass

@@ -38,6 +38,18 @@ ROLE_TO_OURS = {"Attacker": "agent", "Killer": "agent", "Injurer": "agent", "Jai
                 "Recipient": "target", "Place": "place"}
 
 
+AGENT_ROLES = frozenset({"Attacker", "Killer", "Injurer", "Jailer", "Perpetrator", "Damager", "Communicator",
+                         "Giver", "Transporter", "Prosecutor", "Discoverer", "Releaser"})
+"""Field roles scored as our agent (KAIROS; CASIE's attacker, discoverer and releaser)."""
+TARGET_ROLES = frozenset({"Target", "Victim", "Detainee", "Defendant", "Recipient", "Artifact", "Patient"})
+"""Field roles scored as our target (a victim is a target)."""
+
+
+def scored_role(field_role: str) -> str | None:
+    """``agent`` or ``target`` for a field role the role metric scores, else ``None``."""
+    return "agent" if field_role in AGENT_ROLES else "target" if field_role in TARGET_ROLES else None
+
+
 def to_plover(kairos_type: str) -> str | None:
     best = max((p for p in PREFIX_TO_PLOVER if kairos_type.startswith(p)), key=len, default=None)
     return PREFIX_TO_PLOVER[best] if best else None

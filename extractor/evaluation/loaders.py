@@ -14,7 +14,7 @@ from extractor.evaluation.kairos import ROLE_TO_OURS, to_plover
 
 QUOTE_MARKS = "“\"‘'«„"
 NAMED_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "GPE": "COUNTRY"}
-FORMATS = ("polnear", "wikievents", "native", "labelstudio")
+FORMATS = ("polnear", "wikievents", "casie", "native", "labelstudio")
 
 
 def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
@@ -25,6 +25,8 @@ def load_gold(path: str | Path, fmt: str) -> list[GoldDocument]:
         return load_polnear(path)
     if fmt == "wikievents":
         return load_wikievents(path if path.is_file() else path / "dev.jsonl")
+    if fmt == "casie":
+        return load_casie(path if path.is_file() else path / "dev.jsonl")
     if fmt == "native":
         return load_native(path)
     if fmt == "labelstudio":
@@ -116,10 +118,43 @@ def load_wikievents(path: Path) -> list[GoldDocument]:
             arguments = tuple((ROLE_TO_OURS.get(a["role"], a["role"].lower()),
                                by_id.get(a["entity_id"], {}).get("text", a.get("text", "")))
                               for a in event["arguments"])
-            events.append(GoldEvent(plover, start, end, arguments, event["event_type"]))
+            roles = tuple((a["role"], by_id[a["entity_id"]]["text"],
+                           *span(by_id[a["entity_id"]]["start"], by_id[a["entity_id"]]["end"]))
+                          for a in event["arguments"] if a.get("entity_id") in by_id)
+            events.append(GoldEvent(plover, start, end, arguments, event["event_type"], roles))
         docs.append(GoldDocument(id=raw["doc_id"], text=text, actors=[
             GoldActor(name, kinds[name], tuple(spans)) for name, spans in actors.items()], events=events))
     return docs
+
+
+def load_casie(path: Path) -> list[GoldDocument]:
+    """CASIE (cybersecurity news): one JSON article a line with ``text``, ``published`` and
+    ``events`` (type, subtype, trigger offsets, ``hopper``: the happening, and ``arguments`` with
+    their role and offsets). The events are of no PLOVER type: they are scored untyped, with their
+    roles and their coreference; only cyber events are annotated, so only recall means much."""
+    docs = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            text = raw["text"]
+            events = [GoldEvent("", e["trigger"]["start"], e["trigger"]["end"], (),
+                                f"{e['type']}.{e['subtype']}",
+                                tuple((a["role"], a["text"], a["start"], a["end"]) for a in e.get("arguments", [])),
+                                e.get("hopper"))
+                      for e in raw.get("events", [])]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path} line {number} is not a CASIE article: {exc}") from None
+        docs.append(GoldDocument(id=str(raw.get("doc_id") or f"line-{number}"), text=text,
+                                 published=_iso_day(raw.get("published")), events=events))
+    return docs
+
+
+def _iso_day(value: object) -> str | None:
+    """A corpus date as YYYY-MM-DD ("2017-02-3" is written without its zero), or ``None``."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value or "").strip())
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
 
 
 def _rebuild_text(sentences: list) -> str:

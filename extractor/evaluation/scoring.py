@@ -17,11 +17,19 @@ Matching rules (all spans are character offsets into the same text):
   capital letter (sentence-initial pronouns such as "She" or "His" left out), the mentions a tool that names
   actors can find. Mention level: a predicted actor
   mention is correct when it matches a gold mention of the set.
-- Events, two ways: ``events`` (sentence level): same type and the gold trigger inside (or
-  matching) the predicted evidence sentence, one-to-one; ``events_trigger``: same type and the
-  predicted trigger span overlapping the gold trigger by at least half of the shorter, one-to-one
-  (an event without a trigger span cannot match).
-  Arguments of matched events: same role (target and victim are interchangeable) and a shared word.
+- Events: ``events`` (sentence level): same type and the gold trigger inside (or matching) the
+  predicted evidence sentence, one-to-one; ``events_trigger``: per trigger mention (an event that
+  joined several mentions of one happening offers each), same type and the mention overlapping the
+  gold trigger by at least half of the shorter, one-to-one; ``events_untyped``: the same whatever
+  the type (CASIE's cyber events have no PLOVER type).
+  ``event_arguments`` (sentence-matched events): same role (target and victim are interchangeable)
+  and a shared word. ``event_roles`` (trigger-matched events, untyped): the field's agent roles
+  (Attacker, Killer, Injurer, Jailer, Perpetrator, Damager, Communicator, Giver, Transporter,
+  Prosecutor; CASIE's Discoverer, Releaser) against our agent, its target roles (Target, Victim,
+  Detainee, Defendant, Recipient, Artifact, Patient) against our target or victim; a predicted
+  phrase stands for a gold argument when their spans overlap or they share a word.
+  ``event_coref``: B-cubed precision and recall of the events' mentions against CASIE's hoppers,
+  over the gold mentions some predicted mention matched.
 - Grounding rate: share of predicted spans whose text equals the article text at their offsets.
 """
 
@@ -32,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.evaluation.gold import GoldDocument
+from extractor.evaluation.kairos import scored_role
 from extractor.schemas import ArticleExtraction
 
 OVERLAP = 0.5
@@ -97,7 +106,8 @@ class Ratio:
         return self.ok / self.total if self.total else 0.0
 
 
-METRICS = ("quotes_direct", "quotes_all", "statements", "actors", "actors_named", "events", "events_trigger", "event_arguments")
+METRICS = ("quotes_direct", "quotes_all", "statements", "actors", "actors_named", "events", "events_trigger",
+           "events_untyped", "event_arguments", "event_roles", "event_coref")
 
 
 @dataclass
@@ -246,7 +256,7 @@ def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
             continue
         used.add(hit)
         counts.pred_ok += 1
-        predicted = [(_role(p.role), names.get(p.actor_id, "")) for p in event.participants]
+        predicted = [(_role(p.role), names.get(p.actor_id or "") or p.text) for p in event.participants]
         expected = [(_role(role), name) for role, name in golds[hit].arguments]
         args.pred += len(predicted)
         args.gold += len(expected)
@@ -257,15 +267,81 @@ def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
     doc.counts["events"] = counts
     doc.counts["event_arguments"] = args
     doc.counts["events_trigger"] = _score_triggers(golds, pred)
+    untyped, roles, coref = _score_untyped(golds, pred)
+    doc.counts["events_untyped"] = untyped
+    if any(g.roles for g in golds):
+        doc.counts["event_roles"] = roles
+    if any(g.hopper is not None for g in golds):
+        doc.counts["event_coref"] = coref
+
+
+def _score_untyped(golds: list[Any], pred: ArticleExtraction) -> tuple[Counts, Counts, Counts]:
+    """Triggers whatever their type (each predicted mention: the trigger and the mentions an event
+    joined), the agent and target roles of the matched ones, and B-cubed event coreference over the
+    matched gold mentions (its counts are sums of per-mention B-cubed precision and recall, in
+    thousandths, so the corpus figure is their mean)."""
+    mentions = _mentions(pred)
+    counts, used = Counts(pred=len(mentions), gold=len(golds)), {}
+    for event, span in mentions:
+        hit = next((i for i, g in enumerate(golds) if i not in used and
+                    _overlap_of_shorter(span, (g.start, g.end)) >= OVERLAP), None)
+        if hit is not None:
+            used[hit] = event
+            counts.pred_ok += 1
+    counts.gold_found = len(used)
+    roles = Counts()
+    for event in {id(e): e for e in used.values()}.values():
+        matched = [golds[i] for i, e in used.items() if e is event]
+        expected = [(r, s, e, t) for g in matched for fr, t, s, e in g.roles if (r := scored_role(fr))]
+        expected = list(dict.fromkeys(expected))
+        names = {a.id: a.name for a in pred.actors}
+        predicted = [(_role(p.role), p.span, names.get(p.actor_id or "") or p.text)
+                     for p in event.participants if _role(p.role) in {"agent", "target"}]
+        roles.pred += len(predicted)
+        roles.gold += len(expected)
+        roles.pred_ok += sum(any(r == gr and _same_phrase(span, text, (gs, ge), gt) for gr, gs, ge, gt in expected)
+                             for r, span, text in predicted)
+        roles.gold_found += sum(any(r == pr and _same_phrase(span, text, (gs, ge), gt) for pr, span, text in predicted)
+                                for r, gs, ge, gt in expected)
+    coref = Counts()
+    clustered = [i for i in used if golds[i].hopper is not None]
+    for i in clustered:
+        gold_cluster = {j for j in clustered if golds[j].hopper == golds[i].hopper}
+        pred_cluster = {j for j in clustered if used[j] is used[i]}
+        both = len(gold_cluster & pred_cluster)
+        coref.pred_ok += round(1000 * both / len(pred_cluster))
+        coref.gold_found += round(1000 * both / len(gold_cluster))
+        coref.pred += 1000
+        coref.gold += 1000
+    return counts, roles, coref
+
+
+def _same_phrase(span: Any, text: str, gold: tuple[int, int], gold_text: str) -> bool:
+    """A predicted role phrase stands for a gold argument: their spans overlap, or they share a
+    word (an actor's canonical name against the gold mention)."""
+    if span is not None and min(span.end, gold[1]) > max(span.start, gold[0]):
+        return True
+    return bool(words(text) & words(gold_text))
+
+
+def _mentions(pred: ArticleExtraction) -> list[tuple[Any, tuple[int, int]]]:
+    """Every trigger mention of every predicted event (an event that joined several mentions of one
+    happening offers each of them; one without mentions, its trigger; one without a trigger, an
+    empty span that counts as a prediction and matches nothing)."""
+    found = []
+    for event in pred.events:
+        spans = [(m.start, m.end) for m in event.mentions] or \
+            [(event.trigger.start, event.trigger.end) if event.trigger else (0, 0)]
+        found.extend((event, span) for span in spans)
+    return found
 
 
 def _score_triggers(golds: list[Any], pred: ArticleExtraction) -> Counts:
-    """Trigger level: same type and trigger spans overlapping by half of the shorter, one-to-one."""
-    counts, used = Counts(pred=len(pred.events), gold=len(golds)), set()
-    for event in pred.events:
-        if event.trigger is None:
-            continue
-        span = (event.trigger.start, event.trigger.end)
+    """Trigger level, per mention: same type and trigger spans overlapping by half of the shorter,
+    one-to-one."""
+    mentions = _mentions(pred)
+    counts, used = Counts(pred=len(mentions), gold=len(golds)), set()
+    for event, span in mentions:
         hit = next((i for i, g in enumerate(golds) if i not in used and g.type == event.type.value and
                     _overlap_of_shorter(span, (g.start, g.end)) >= OVERLAP), None)
         if hit is not None:

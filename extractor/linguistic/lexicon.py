@@ -98,6 +98,11 @@ PERSON_NOUNS = frozenset("""person people man men woman women child children sol
     journalist journalists activist activists protester protesters member members resident residents""".split())
 """Nouns for people: what captures them takes persons (a coercion, not a battle)."""
 
+INSTRUMENT_NOUNS = frozenset("""drone missile rocket bomb artillery shell mortar grenade gun rifle knife car truck
+    ied explosive tank aircraft jet helicopter warplane airstrike malware ransomware virus trojan botnet exploit
+    phishing email spyware""".split())
+"""Weapons and tools: a noun of these modifying an event noun is its instrument ("drone attack")."""
+
 REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(
     """accuse blame deny warn urge insist promise vow pledge predict allege charge complain concede
     agree disagree propose demand threaten believe think expect hope fear show find know see conclude

@@ -18,15 +18,17 @@ from extractor.schemas import ActorType, ArticleExtraction, EventStatus, EventTy
 from extractor.schemas.output import PARTICIPANT_ROLES
 
 ROLE_NAMES = {role: role.capitalize() for role in PARTICIPANT_ROLES}
+PHRASE = "Phrase"
+"""The entity type of a participant phrase that names no actor ("three people", "a gunman")."""
 """brat argument names of the participant roles."""
 
 
 def annotation_conf() -> str:
     """brat's configuration for the exported types (entities, events, their arguments, attributes)."""
     roles = "|".join(t.value for t in ActorType)
-    arguments = ", ".join(f"{name}*:{roles}" for name in ROLE_NAMES.values())
+    arguments = ", ".join(f"{name}*:{roles}|{PHRASE}" for name in ROLE_NAMES.values())
     events = "\n".join(f"{t.value}\t{arguments}" for t in EventType)
-    return ("[entities]\n" + "\n".join(t.value for t in ActorType) + "\nSource\nCue\nContent\n\n"
+    return ("[entities]\n" + "\n".join(t.value for t in ActorType) + f"\n{PHRASE}\nSource\nCue\nContent\n\n"
             "[relations]\n\n[events]\nAttribution\tContent:Content, Source?:Source|" + roles
             + ", Cue?:Cue\n" + events + "\n\n"
             "[attributes]\nStatus\tArg:<EVENT>, Value:" + "|".join(s.value for s in EventStatus)
@@ -113,8 +115,13 @@ def ann_file(result: ArticleExtraction) -> tuple[str, int]:
             dropped += 1
             continue
         trigger = ann.textbound(event.type.value, span.start, span.end)
-        arguments = [(ROLE_NAMES[p.role], tid) for p in event.participants if p.role in ROLE_NAMES
-                     and (tid := mention_of(p.actor_id, event.evidence)) is not None]
+        arguments = []
+        for p in event.participants:
+            tid = mention_of(p.actor_id, event.evidence) if p.actor_id else None
+            if tid is None and p.span is not None and anchored(text, p.span):
+                tid = ann.textbound(PHRASE, p.span.start, p.span.end)
+            if p.role in ROLE_NAMES and tid is not None:
+                arguments.append((ROLE_NAMES[p.role], tid))
         eid = ann.event(event.type.value, trigger, arguments)
         ann.attribute("Status", eid, event.status.value)
     return "\n".join(ann.lines) + ("\n" if ann.lines else ""), dropped

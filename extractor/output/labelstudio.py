@@ -6,7 +6,7 @@ actor's canonical name, which joins its mentions into one actor), per quotation 
 direct, indirect, mixed; its meta text names its statement) and per event trigger (``event``: the
 event types), and relations from a
 quotation to its speaker's nearest mention (``speaker``) and from an event to its participants'
-mentions (their role). Annotators correct these in Label Studio; its JSON export of the corrected
+mentions (their role); a participant phrase that names no actor is a ``participant`` region of its own. Annotators correct these in Label Studio; its JSON export of the corrected
 tasks is gold for ``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
 
 Offsets are Unicode code points both ways, as ours are: Label Studio's Text regions count code
@@ -28,7 +28,9 @@ from extractor.schemas import ActorType, ArticleExtraction, EventType, QuoteKind
 from extractor.schemas.output import PARTICIPANT_ROLES
 
 TEXT = "text"
-ACTOR, EVENT, QUOTE = "actor", "event", "quote"
+ACTOR, EVENT, QUOTE, PARTICIPANT = "actor", "event", "quote", "participant"
+PHRASE = "phrase"
+"""The one label of a ``participant`` region: a role phrase that names no actor ("three people")."""
 SPEAKER = "speaker"
 STATEMENT_NOTE = "statement "
 """How a quotation region's meta text names its statement: the fragments of one statement (a
@@ -46,6 +48,7 @@ def label_config() -> str:
             + labels(ACTOR, [t.value for t in ActorType])
             + labels(QUOTE, [k.value for k in QuoteKind])
             + labels(EVENT, [t.value for t in EventType])
+            + labels(PARTICIPANT, [PHRASE])
             + f"  <Relations>{relations}</Relations>\n"
             + f'  <Text name="{TEXT}" value="${TEXT}" granularity="symbol"/>\n'
             + "</View>\n")
@@ -113,8 +116,12 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
             dropped += 1
             continue
         regions.append(_region(event.id, EVENT, span, event.type.value))
-        for participant in event.participants:
-            if (target := mention_of(participant.actor_id, event.evidence)) is not None:
+        for number, participant in enumerate(event.participants):
+            target = mention_of(participant.actor_id, event.evidence) if participant.actor_id else None
+            if target is None and participant.span is not None and anchored(text, participant.span):
+                target = f"{event.id}-p{number}"
+                regions.append(_region(target, PARTICIPANT, participant.span, PHRASE))
+            if target is not None:
                 relations.append(_relation(event.id, target, participant.role))
     data = {TEXT: text, "article_id": article.id, "published": article.published.isoformat()
             if article.published else "", "title": article.title or "", "url": article.url or ""}

@@ -59,9 +59,12 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
     for participant in event.participants:
         side = "SRC" if participant.role in SOURCE_ROLES else "TAR" if participant.role in TARGET_ROLES else None
         actor = result.actor(participant.actor_id)
-        if side is None or actor is None:
+        if side is None:
             continue
-        sides[side].append((actor.name, nearest_mention(text, actor, evidence.start, evidence.end)))
+        if actor is not None:
+            sides[side].append((actor.name, nearest_mention(text, actor, evidence.start, evidence.end)))
+        elif participant.span is not None and anchored(text, participant.span):
+            sides[side].append((participant.text, participant.span))
     when = event.date.value if event.date and event.date.value else article.published
     trigger = event.trigger if anchored(text, event.trigger) else None
     return {

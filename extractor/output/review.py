@@ -117,7 +117,7 @@ def _event(event: Any, names: dict[str, str]) -> dict[str, Any]:
         "date": date.value.isoformat() if date and date.value else "",
         "precision": date.precision or "" if date else "", "expression": date.expression if date else "",
         "claimant": names.get(event.claimed_by or "", event.claimed_by or ""),
-        "participants": [{"role": p.role, "name": names.get(p.actor_id, p.actor_id)} for p in event.participants],
+        "participants": [{"role": p.role, "name": names.get(p.actor_id or "") or p.text} for p in event.participants],
         "locations": event.locations,
         "numbers": [(q.text or f"{q.value:g}") + (f" ({q.counts})" if q.counts else "") for q in event.quantities],
         "killed": event.casualties.killed if event.casualties else None,

@@ -31,7 +31,7 @@ def print_extraction(result: ArticleExtraction, console: Console | None = None) 
         when = ""
         if event.date:
             when = f"{event.date.value or '?'} ({event.date.expression})"
-        who = ", ".join(f"{p.role}: {names.get(p.actor_id, p.actor_id)}" for p in event.participants)
+        who = ", ".join(f"{p.role}: {names.get(p.actor_id or '') or p.text}" for p in event.participants)
         numbers = ", ".join(f"{q.text} {q.counts or ''}".strip() for q in event.quantities)
         status = event.status.value + (f" by {names.get(event.claimed_by, '')}" if event.claimed_by else "")
         events.add_row(event.id, event.type.value, when, _short(event.summary, 60), who, numbers, status)

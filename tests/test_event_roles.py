@@ -1,0 +1,84 @@
+"""Who did what to whom: each event's participants are the phrases the parse puts in its roles
+(named actors or not), one event stands for one happening, and its claimant and date are those of
+its own clause. Rules only (``steps=()``), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import Extractor
+from extractor.schemas import ArticleExtraction, Event
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    with Extractor(steps=()) as rules_only:
+        yield rules_only
+
+
+def _extract(extractor: Extractor, text: str) -> ArticleExtraction:
+    return extractor.extract(text, published="2025-01-07")
+
+
+def _roles(result: ArticleExtraction, event: Event) -> list[tuple[str, str, str | None]]:
+    names = {a.id: a.name for a in result.actors}
+    return [(p.role, p.text, names.get(p.actor_id or "")) for p in event.participants]
+
+
+def _event(result: ArticleExtraction, trigger: str) -> Event:
+    return next(e for e in result.events if trigger in [m.text for m in e.mentions])
+
+
+def test_participants_are_phrases_with_their_offsets_named_actor_or_not(extractor: Extractor) -> None:
+    text = "A gunman killed three people and wounded two police officers in Dallas on Friday."
+    result = _extract(extractor, text)
+    assert _roles(result, _event(result, "killed")) == [("agent", "A gunman", None), ("victim", "three people", None)]
+    wounded = _event(result, "wounded")
+    assert sorted(_roles(result, wounded)) == [("agent", "A gunman", None), ("victim", "two police officers", None)]
+    for participant in wounded.participants:
+        assert text[participant.span.start:participant.span.end] == participant.text
+        assert participant.head is not None and participant.head.text in participant.text
+
+
+def test_a_self_report_has_the_claimant_as_agent(extractor: Extractor) -> None:
+    result = _extract(extractor, "Ukraine’s air force said on Tuesday it shot down 12 Russian drones over Kyiv.")
+    shot = _event(result, "shot down")
+    claimant = result.actor(shot.claimed_by)
+    assert claimant is not None and "air force" in claimant.name
+    assert ("agent", "it", claimant.name) in _roles(result, shot)
+    assert ("target", "12 Russian drones", "Russian") in _roles(result, shot)  # the drones' sender
+
+
+def test_a_noun_that_is_a_role_of_a_verb_of_its_type_is_one_happening(extractor: Extractor) -> None:
+    result = _extract(extractor, "The governor said the attacks injured one person.")
+    (event,) = [e for e in result.events if e.type.value == "ASSAULT"]
+    assert sorted(m.text for m in event.mentions) == ["attacks", "injured"]
+    assert _roles(result, event) == [("victim", "one person", None)]  # "the attacks" is the event, not its agent
+
+
+def test_a_definite_noun_takes_up_the_earlier_event_of_its_word(extractor: Extractor) -> None:
+    result = _extract(extractor, "A gunman attacked a school in Texas on Tuesday. The attack killed three people. "
+                                 "Police arrested the suspect.")
+    assault, arrest = result.events
+    assert [m.text for m in assault.mentions] == ["attacked", "attack", "killed"]
+    assert sorted(_roles(result, assault)) == [("agent", "A gunman", None), ("target", "a school", None),
+                                               ("victim", "three people", None)]
+    assert assault.date.value.isoformat() == "2025-01-07"
+    assert _roles(result, arrest) == [("agent", "Police", None), ("target", "the suspect", None)]
+
+
+def test_a_nominal_trigger_takes_its_modifier_its_on_phrase_and_a_light_verbs_subject(extractor: Extractor) -> None:
+    result = _extract(extractor, "Rebels launched attacks on the capital on Sunday, and Russian strikes on "
+                                 "Ukrainian positions went on.")
+    assert ("agent", "Rebels", None) in _roles(result, _event(result, "attacks"))
+    assert ("target", "the capital", None) in _roles(result, _event(result, "attacks"))
+    assert sorted(_roles(result, _event(result, "strikes"))) == [("agent", "Russian", "Russian"),
+                                                                ("target", "Ukrainian positions", "Ukrainian")]
+
+
+def test_the_claimant_and_the_date_are_those_of_the_events_own_clause(extractor: Extractor) -> None:
+    result = _extract(extractor, "Speaking during a visit to Seoul, Antony Blinken said the war started in "
+                                 "February 2022.")
+    visit = _event(result, "visit")
+    assert _roles(result, visit) == [("agent", "Antony Blinken", "Antony Blinken")]
+    assert visit.claimed_by is None and visit.date is None

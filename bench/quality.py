@@ -6,6 +6,7 @@ Usage:
   python bench/quality.py --fast               # the embedded 0.5B model
   python bench/quality.py --corpus polnear --steps entities --limit 10
   python bench/quality.py --base-url http://host:8000/v1 --model qwen2.5-7b --backend openai --mode json
+  python bench/quality.py --ablation --corpus wikievents   # rules only, then each kind of question added
 
 The endpoint options are the CLI's (``--model``, ``--base-url``, ``--api-key``, ``--backend``,
 ``--mode``, ``--local-model``, ``--fast``, ``--server``, ``--slots``). Results are cached in
@@ -13,6 +14,11 @@ out/eval-cache, keyed by text and the extractor's fingerprint (model, weights, s
 settings, mode, prompts, steps), so a rerun only computes what is missing; --limit caps the new
 model runs of this invocation. After each corpus: the scores, then seconds per article (median
 and mean of the runs made now) and tokens.
+
+``--ablation`` runs the same documents with no model, with each kind of question the model can be
+asked on its own (the entities step: actor types, quotations and speakers; the events step: the
+type of a trigger whose words allow several, and whether a statement about others is an
+accusation), and with all of them, and prints one table: each metric per configuration.
 """
 
 from __future__ import annotations
@@ -33,7 +39,11 @@ from extractor.plan.options import parse_steps
 from extractor.settings import DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS
 
 CORPORA = {"polnear": ("../shared/data/polnear/dev", "polnear"),
-           "wikievents": ("../shared/data/wikievents/dev.jsonl", "wikievents")}
+           "wikievents": ("../shared/data/wikievents/dev.jsonl", "wikievents"),
+           "casie": ("../shared/data/casie/dev.jsonl", "casie")}
+ABLATION = (("rules only", ()), ("+ entities questions", ("entities",)), ("+ events questions", ("events",)),
+            ("all (default)", ("entities", "events")))
+"""The configurations ``--ablation`` compares: each kind of question the model is asked, alone and together."""
 
 
 def main() -> None:
@@ -42,6 +52,7 @@ def main() -> None:
     parser.add_argument("--steps", default="entities,events", help="model steps, or 'none'")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--cache", default="out/eval-cache")
+    parser.add_argument("--ablation", action="store_true", help="compare rules only with each kind of question")
     endpoint_options = parser.add_argument_group("endpoint (as on the command line)")
     endpoint_options.add_argument("--model")
     endpoint_options.add_argument("--base-url")
@@ -62,7 +73,10 @@ def main() -> None:
              else endpoint.base_url or "api.openai.com")
     console.print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {endpoint.backend}:{endpoint.model} "
                   f"({where}); steps {args.steps}")
-    names = list(CORPORA) if args.corpus == "both" else [args.corpus]
+    names = ["polnear", "wikievents"] if args.corpus == "both" else [args.corpus]
+    if args.ablation:
+        ablation(endpoint, names, Path(args.cache), args.limit, console)
+        return
     with Extractor(endpoint, steps=steps) as extractor:
         for name in names:
             path, fmt = CORPORA[name]
@@ -89,6 +103,39 @@ def main() -> None:
                               f"{statistics.mean(t[1] for t in timed):.0f} prompt "
                               f"({statistics.mean(t[3] for t in timed):.0f} cached) + "
                               f"{statistics.mean(t[2] for t in timed):.0f} completion")
+
+
+def ablation(endpoint, names: list[str], cache: Path, limit: int | None, console: Console) -> None:  # noqa: ANN001
+    """One table per corpus: every metric (F1, speaker accuracy) for each configuration of ``ABLATION``
+    on the same documents (a document some configuration could not extract is left out of all)."""
+    from rich.table import Table
+
+    from extractor.plan.options import PipelineOptions
+
+    for name in names:
+        path, fmt = CORPORA[name]
+        docs = load_gold(Path(path), fmt)
+        runs: dict[str, dict[str, object]] = {}
+        for label, steps in ABLATION:
+            with Extractor(endpoint, options=PipelineOptions(steps=steps, keep_partial=True)) as extractor:
+                runs[label] = {doc.id: result for doc, result in run_extraction(docs, extractor, cache, None, limit)}
+        common = [d for d in docs if all(d.id in r for r in runs.values())]
+        reports = {label: score_documents([(d, runs[label][d.id]) for d in common]).as_dict() for label in runs}
+        table = Table(title=f"{name} dev, {len(common)} documents: F1 per configuration")
+        table.add_column("metric")
+        for label in runs:
+            table.add_column(label, justify="right")
+        metrics = list(next(iter(reports.values()))["micro"])
+        for metric in metrics:
+            table.add_row(metric, *[f"{reports[label]['micro'][metric]['f1']:.3f}" for label in runs])
+        for subset in ("direct", "all"):
+            if subset in next(iter(reports.values()))["speaker_accuracy"]:
+                table.add_row(f"speaker accuracy ({subset})",
+                              *[f"{reports[label]['speaker_accuracy'][subset]:.3f}" for label in runs])
+        seconds = {label: statistics.median(r.provenance.wall_time_s for r in runs[label].values()) if runs[label]
+                   else 0.0 for label in runs}
+        table.add_row("s/article (median)", *[f"{seconds[label]:.1f}" for label in runs])
+        console.print(table)
 
 
 if __name__ == "__main__":

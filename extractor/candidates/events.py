@@ -211,12 +211,26 @@ def trigger_types(token: Token) -> tuple[str, ...]:
     the trigger lexicon by its lemma or its own form ("talks"); speech is a quote, not an event,
     and a noun that only modifies another ("rescue teams", "attack helicopter") names none."""
     if token.pos_ == "VERB" and token.dep_ not in {"aux", "auxpass"}:
+        if _names_no_event(token):
+            return ()
         return EVENT_TRIGGERS.get(token.lemma_.lower(), ())
     if token.pos_ == "NOUN" and token.dep_ != "compound":
         lemma = token.lemma_.lower()
         word = lemma if lemma in EVENT_TRIGGERS else token.lower_
         return () if word in VERB_ONLY_TRIGGERS else EVENT_TRIGGERS.get(word, ())
     return ()
+
+
+def _names_no_event(verb: Token) -> bool:
+    """A trigger verb in a sense that reports nothing: "according to" (an attribution), "called"
+    naming something ("a group called X", "so-called")."""
+    lemma = verb.lemma_.lower()
+    if lemma == "accord" and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+        return True
+    if lemma == "call":
+        naming = verb.dep_ in {"acl", "amod"} or any(c.dep_ in {"oprd", "attr"} for c in verb.children)
+        return naming or (verb.i > 0 and verb.doc[verb.i - 1].lower_ in {"so", "-"})
+    return False
 
 
 _HYPOTHETICAL_MODIFIERS = frozenset("potential possible future planned proposed prospective likely".split())

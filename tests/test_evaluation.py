@@ -165,3 +165,37 @@ def test_named_actor_mentions_leave_pronouns_and_nominals_out_of_the_gold() -> N
     micro = _scores(gold, _prediction(text, actors=[found, acme]))["micro"]
     assert micro["actors_named"] == {"pred": 2, "gold": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert micro["actors"]["recall"] == 0.5
+
+
+def test_casie_gold_scores_untyped_triggers_roles_and_b_cubed_coreference(tmp_path: Path) -> None:
+    """Three mentions (two of one happening); the rules join all three into one event."""
+    import json
+
+    from extractor import extract
+
+    text = "Hackers breached the company’s network on Monday. The breach exposed the data of 2 million users."
+
+    def at(phrase: str, start: int = 0) -> dict:
+        i = text.index(phrase, start)
+        return {"start": i, "end": i + len(phrase), "text": phrase}
+
+    event = {"type": "Attack", "subtype": "Databreach", "realis": "Actual"}
+    gold_line = {"doc_id": "c1", "published": "2017-02-3", "text": text, "events": [
+        {**event, "id": "E1", "hopper": 0, "trigger": at("breached"),
+         "arguments": [{"role": "Attacker", **at("Hackers")}, {"role": "Victim", **at("the company’s network")}]},
+        {**event, "id": "E2", "hopper": 0, "trigger": at("breach", text.index("The breach")), "arguments": []},
+        {**event, "id": "E3", "hopper": 1, "trigger": at("exposed"),
+         "arguments": [{"role": "Compromised-Data", **at("the data of 2 million users")}]}]}
+    path = tmp_path / "casie.jsonl"
+    path.write_text(json.dumps(gold_line) + "\n")
+    (doc,) = load_gold(path, "casie")
+    assert doc.published == "2017-02-03"  # the corpus writes "2017-02-3"
+    result = extract(text, published=doc.published, steps="none")
+    (predicted,) = result.events
+    assert [m.text for m in predicted.mentions] == ["breached", "breach", "exposed"]
+    micro = score_documents([(doc, result)]).as_dict()["micro"]
+    assert (micro["events_untyped"]["precision"], micro["events_untyped"]["recall"]) == (1.0, 1.0)
+    # agent Hackers and target the network are right; "the data" is a target the metric does not score
+    assert micro["event_roles"] == {"pred": 3, "gold": 2, "precision": 0.6667, "recall": 1.0, "f1": 0.8}
+    # B-cubed: one predicted cluster of three against the gold clusters {breached, breach} and {exposed}
+    assert (micro["event_coref"]["precision"], micro["event_coref"]["recall"]) == (0.5557, 1.0)

@@ -82,3 +82,12 @@ def test_the_claimant_and_the_date_are_those_of_the_events_own_clause(extractor:
     visit = _event(result, "visit")
     assert _roles(result, visit) == [("agent", "Antony Blinken", "Antony Blinken")]
     assert visit.claimed_by is None and visit.date is None
+
+
+def test_a_happening_of_another_domain_is_an_event_of_type_other_with_its_participants(extractor: Extractor) -> None:
+    result = _extract(extractor, "Hackers stole the personal data of 3 million customers from Equifax, the company "
+                                 "said on Friday.")
+    stole = _event(result, "stole")
+    assert stole.type.value == "OTHER"
+    assert _roles(result, stole)[:2] == [("agent", "Hackers", None),
+                                         ("target", "the personal data of 3 million customers", None)]

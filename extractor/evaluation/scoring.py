@@ -21,7 +21,8 @@ Matching rules (all spans are character offsets into the same text):
   predicted evidence sentence, one-to-one; ``events_trigger``: per trigger mention (an event that
   joined several mentions of one happening offers each), same type and the mention overlapping the
   gold trigger by at least half of the shorter, one-to-one; ``events_untyped``: the same whatever
-  the type (CASIE's cyber events have no PLOVER type).
+  the type (CASIE's cyber events have no PLOVER type). An event of type OTHER claims no PLOVER
+  type: the typed metrics leave it out (as the PLOVER export does), the untyped one counts it.
   ``event_arguments`` (sentence-matched events): same role (target and victim are interchangeable)
   and a shared word. ``event_roles`` (trigger-matched events, untyped): the field's agent roles
   (Attacker, Killer, Injurer, Jailer, Perpetrator, Damager, Communicator, Giver, Transporter,
@@ -246,8 +247,9 @@ def score_events(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
     (or overlaps) its evidence sentence; arguments of matched events count by role and a shared name word."""
     golds = list(gold.events or [])
     names = {a.id: a.name for a in pred.actors}
-    counts, args, used = Counts(pred=len(pred.events), gold=len(golds)), Counts(), set()
-    for event in pred.events:
+    typed = [e for e in pred.events if e.type.value != "OTHER"]
+    counts, args, used = Counts(pred=len(typed), gold=len(golds)), Counts(), set()
+    for event in typed:
         evidence = (event.evidence.start, event.evidence.end)
         hit = next((i for i, g in enumerate(golds) if i not in used and g.type == event.type.value and
                     (evidence[0] <= g.start and g.end <= evidence[1] or spans_match(evidence, (g.start, g.end)))),
@@ -339,7 +341,7 @@ def _mentions(pred: ArticleExtraction) -> list[tuple[Any, tuple[int, int]]]:
 def _score_triggers(golds: list[Any], pred: ArticleExtraction) -> Counts:
     """Trigger level, per mention: same type and trigger spans overlapping by half of the shorter,
     one-to-one."""
-    mentions = _mentions(pred)
+    mentions = [(event, span) for event, span in _mentions(pred) if event.type.value != "OTHER"]
     counts, used = Counts(pred=len(mentions), gold=len(golds)), set()
     for event, span in mentions:
         hit = next((i for i, g in enumerate(golds) if i not in used and g.type == event.type.value and

@@ -70,9 +70,14 @@ _TRIGGERS = {
     "SUPPORT": "support endorse endorsement praise welcome",
     "CONSULT": "meet meeting talk talks visit summit negotiate negotiation consult consultation host call",
     "AGREE": "agree agreement deal treaty accord sign pact ratify",
+    "OTHER": """breach hack hacking steal theft leak expose exploit compromise infect infection encrypt ransom
+        phish phishing scam defraud fraud patch disclose disclosure discover discovery uncover merge merger
+        acquire acquisition elect election vote resign resignation appoint""",
 }
 """The PLOVER categories' usual English triggers (verb lemmas and event nouns), from the PLOVER
-codebook's definitions; a word listed under several types keeps the order of this table."""
+codebook's definitions; a word listed under several types keeps the order of this table. OTHER
+holds happenings of other domains that news reports as events (a breach, a patch, a merger, an
+election): no PLOVER type fits them, and they are events with their participants all the same."""
 
 EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {}
 for _type, _words in _TRIGGERS.items():

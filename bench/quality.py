@@ -11,7 +11,9 @@ Usage:
 The endpoint options are the CLI's (``--model``, ``--base-url``, ``--api-key``, ``--backend``,
 ``--mode``, ``--local-model``, ``--fast``, ``--server``, ``--slots``). Results are cached in
 out/eval-cache, keyed by text and the extractor's fingerprint (model, weights, server and its
-settings, mode, prompts, steps), so a rerun only computes what is missing; --limit caps the new
+settings, mode, prompts, steps; give a fresh --cache after changing the code), and every model
+answer in the response cache (keyed by the request body), so a rerun only computes what is
+missing and a changed request alone costs a call; --limit caps the new
 model runs of this invocation. After each corpus: the scores, then seconds per article (median
 and mean of the runs made now) and tokens.
 
@@ -36,7 +38,7 @@ from extractor.evaluation import load_gold, score_documents
 from extractor.evaluation.display import print_report
 from extractor.evaluation.predictions import run_extraction
 from extractor.plan.options import parse_steps
-from extractor.settings import DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS
+from extractor.settings import DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS, cache_dir
 
 CORPORA = {"polnear": ("../shared/data/polnear/dev", "polnear"),
            "wikievents": ("../shared/data/wikievents/dev.jsonl", "wikievents"),
@@ -66,7 +68,8 @@ def main() -> None:
     args = parser.parse_args()
     endpoint = resolve_endpoint(model=args.model, base_url=args.base_url, api_key=args.api_key, backend=args.backend,
                                 mode=args.mode, local_model=args.local_model, fast=args.fast,
-                                local_server=args.server, local_slots=args.slots)
+                                local_server=args.server, local_slots=args.slots,
+                                response_cache=str(cache_dir() / "responses.sqlite"))
     steps = parse_steps(args.steps)
     console = Console()
     where = (f"{args.server}, {endpoint.slots} slot(s), ctx {LOCAL_CONTEXT}" if endpoint.embedded

@@ -200,3 +200,27 @@ def test_actors_are_merged_and_typed(result: ArticleExtraction) -> None:
     assert by_name["North Korea"].type.value == by_name["China"].type.value == "COUNTRY"
     assert (by_name["Antony Blinken"].title, by_name["Oleksandr Prokudin"].title) == (
         "U.S. Secretary of State", "Kherson Governor")
+
+
+def test_the_shoot_down_is_a_self_report_and_the_drone_attack_is_russias(result: ArticleExtraction) -> None:
+    names = {a.id: a.name for a in result.actors}
+    shot = next(e for e in result.events if e.trigger.text == "shot down")
+    assert names[shot.claimed_by] == "Ukraine’s military"
+    assert [(p.role, p.text, names.get(p.actor_id or "")) for p in shot.participants] == [
+        ("agent", "it", "Ukraine’s military"), ("target", "28 of 38 Russian drones", "Russia")]
+    attack = next(e for e in result.events if e.trigger.text == "targeted")
+    assert names[attack.claimed_by] == "Ukraine’s military"
+    assert [(p.role, names.get(p.actor_id or "")) for p in attack.participants] == [("agent", "Russia")]
+
+
+def test_the_attacks_that_injured_one_person_are_one_event(result: ArticleExtraction) -> None:
+    injured = [e for e in result.events if "injured one person" in e.evidence.text]
+    assert len(injured) == 1
+    assert sorted(m.text for m in injured[0].mentions) == ["attacks", "injured"]
+    assert [(p.role, p.text) for p in injured[0].participants] == [("victim", "one person")]
+
+
+def test_blinkens_visit_is_his_act_and_takes_no_date_of_another_clause(result: ArticleExtraction) -> None:
+    visit = next(e for e in result.events if e.trigger.text == "visit")
+    assert [(p.role, result.actor(p.actor_id).name) for p in visit.participants] == [("agent", "Antony Blinken")]
+    assert visit.claimed_by is None and visit.date is None  # "February 2022" dates the fight, not the visit

@@ -91,3 +91,17 @@ def test_a_happening_of_another_domain_is_an_event_of_type_other_with_its_partic
     assert stole.type.value == "OTHER"
     assert _roles(result, stole)[:2] == [("agent", "Hackers", None),
                                          ("target", "the personal data of 3 million customers", None)]
+
+
+@pytest.mark.parametrize("text, trigger, roles", [
+    ("Four soldiers died in the ambush.", "died", [("victim", "Four soldiers", None)]),
+    ("A roadside bomb killed two officers near the border.", "killed",
+     [("instrument", "A roadside bomb", None), ("victim", "two officers", None)]),
+    ("Saturday’s attack wounded nine people.", "attack", [("victim", "nine people", None)]),  # no agent "Saturday’s"
+    ("The thieves stole credit card numbers from three banks last week.", "stole",
+     [("agent", "The thieves", None), ("target", "credit card numbers", None), ("victim", "three banks", None)]),
+])
+def test_who_undergoes_what_causes_and_whom_a_theft_robs(extractor: Extractor, text: str, trigger: str,
+                                                         roles: list) -> None:
+    result = _extract(extractor, text)
+    assert sorted(_roles(result, _event(result, trigger))) == sorted(roles)

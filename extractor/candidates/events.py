@@ -319,6 +319,35 @@ def _statement_about_others(token: Token, owner: dict[tuple[int, int], str]
 _VICTIM_LEMMAS = frozenset("kill injure wound murder slay execute behead massacre assassinate maim hurt stab "
                            "death killing injury casualty assassination execution".split())
 """Triggers whose target is a victim (a person harmed), not a thing acted on."""
+_TAKING_LEMMAS = frozenset("steal theft rob seize take extort leak".split())
+"""Verbs and nouns of taking: their "from" phrase is the one robbed ("stole data from X")."""
+_UNDERGOING_LEMMAS = frozenset("die perish drown starve collapse suffer".split())
+"""Verbs whose subject undergoes the event: who died is its victim, not its agent."""
+_CAUSE_NOUNS = INSTRUMENT_NOUNS | frozenset("device blast explosion bombing attack fire shelling strike "
+                                            "crash accident".split())
+"""A subject that is a weapon or another event causes the event; it does not do it ("the blast
+killed three", "an explosive device injured two"): an instrument, not an agent."""
+_ADDRESSED_TYPES = frozenset({"THREATEN", "REQUEST", "AID", "SUPPORT", "ACCUSE", "SANCTION"})
+"""Event nouns addressed to someone: their "to" phrase is the target ("warnings to the police")."""
+
+
+def _subject_role(lemma: str, subject: Token, owner: dict[tuple[int, int], str]) -> str:
+    """What the subject of a trigger verb is: the victim of "die", the instrument when it is a
+    weapon or an event that names no actor (the sender of "38 Russian drones" does what they do),
+    else the agent."""
+    if lemma in _UNDERGOING_LEMMAS:
+        return "victim"
+    if subject.lemma_.lower() in _CAUSE_NOUNS and _actor_free(subject) and \
+            _actor_in(subject, owner, _phrase(subject)) is None:
+        return "instrument"
+    return "agent"
+
+
+def _actor_free(word: Token) -> bool:
+    """The word names no person or organisation itself (a "Hamas attack" is Hamas's)."""
+    return word.ent_type_ not in {"PERSON", "ORG", "NORP", "GPE"}
+
+
 _PHRASE_CUT = {"relcl", "acl", "appos", "advcl", "cc", "conj", "punct", "prep", "parataxis"}
 _NOMINAL_AGENT_PREPS = {"by", "from"}
 _NOMINAL_TARGET_PREPS = {"on", "against", "of", "at", "in"}
@@ -334,26 +363,36 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
     "on/against/of" phrase, and an actor or weapon modifying it ("Russian strikes", "drone attack")."""
     found: list[tuple[str, Token]] = []
     verb = token.pos_ == "VERB"
+    lemma = token.lemma_.lower()
     for child in token.children:
         dep, word = child.dep_, child.lower_
         if verb and dep in _OBJECTS and any(r == "target" for r, _ in found):
             continue  # a second object is the parse's mistake, not a second target (coordination is)
+        if child.ent_type_ in _TIME_LABELS:
+            continue  # "Saturday’s attack": a time, not a participant
         if dep in _SUBJECTS:
             antecedent = child
             if child.tag_ in {"WDT", "WP"}:
                 antecedent = token.head if token.dep_ == "relcl" else child.doc[max(0, child.i - 1)]
-            found.append(("agent", antecedent))
+            found.append((_subject_role(lemma, antecedent, owner), antecedent))
         elif dep in _PASSIVE_SUBJECTS or (verb and dep in _OBJECTS):
             found.append(("target", child))
         elif dep == "agent" or (dep == "prep" and word in _NOMINAL_AGENT_PREPS and not verb and word == "by"):
             found.extend(("agent", g) for g in child.children if g.dep_ == "pobj")
+        elif dep == "prep" and word == "from" and lemma in _TAKING_LEMMAS:
+            found.extend(("victim", g) for g in child.children if g.dep_ == "pobj")  # "stole data from X"
+        elif not verb and dep == "prep" and word in {"at", "in"}:
+            found.extend(("target", g) for g in child.children if g.dep_ == "pobj" and g.ent_type_ == "ORG")
         elif dep == "prep" and word in _INSTRUMENT_PREPS:
             found.extend(("instrument", g) for g in child.children if g.dep_ == "pobj")
         elif not verb and dep == "poss":
             found.append(("agent", child))
-        elif not verb and dep == "prep" and word in {"on", "against", "of"}:
+        elif not verb and dep == "prep" and (word in {"on", "against", "of"} or
+                                             (word == "to" and _ADDRESSED_TYPES & set(trigger_types(token)))):
             found.extend(("target", g) for g in child.children if g.dep_ == "pobj")
         elif not verb and dep in {"amod", "compound", "nmod"} and child.i < token.i:
+            if child.ent_type_ in {"GPE", "LOC", "FAC"} and child.pos_ == "PROPN":
+                continue  # "the Manchester bombing": where, not who
             if _actor_in(child, owner) is not None:  # "Russian strikes"; "Russian casualties" are the victims
                 found.append(("target" if token.lemma_.lower() in _VICTIM_LEMMAS else "agent", child))
             elif child.lemma_.lower() in INSTRUMENT_NOUNS:
@@ -370,7 +409,11 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
         if token.dep_ == "xcomp" and obj is not None:
             found.append(("agent", obj))
         elif subject is not None:
-            found.append(("agent", subject))
+            found.append((_subject_role(lemma, subject, owner), subject))
+    if verb and token.dep_ == "conj" and not any(role == "target" for role, _ in found):
+        shared = next((c for c in token.head.children if c.dep_ in _PASSIVE_SUBJECTS), None)
+        if shared is not None:  # "12 people were killed and 40 injured": the passive subject is shared
+            found.append(("target", shared))
     victim = token.lemma_.lower() in _VICTIM_LEMMAS
     result: list[ParticipantCandidate] = []
     for role, head in found:

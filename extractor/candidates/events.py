@@ -349,8 +349,6 @@ def _actor_free(word: Token) -> bool:
 
 
 _PHRASE_CUT = {"relcl", "acl", "appos", "advcl", "cc", "conj", "punct", "prep", "parataxis"}
-_NOMINAL_AGENT_PREPS = {"by", "from"}
-_NOMINAL_TARGET_PREPS = {"on", "against", "of", "at", "in"}
 _INSTRUMENT_PREPS = {"with", "using"}
 
 
@@ -377,7 +375,7 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
             found.append((_subject_role(lemma, antecedent, owner), antecedent))
         elif dep in _PASSIVE_SUBJECTS or (verb and dep in _OBJECTS):
             found.append(("target", child))
-        elif dep == "agent" or (dep == "prep" and word in _NOMINAL_AGENT_PREPS and not verb and word == "by"):
+        elif dep == "agent" or (dep == "prep" and word == "by" and not verb):
             found.extend(("agent", g) for g in child.children if g.dep_ == "pobj")
         elif dep == "prep" and word == "from" and lemma in _TAKING_LEMMAS:
             found.extend(("victim", g) for g in child.children if g.dep_ == "pobj")  # "stole data from X"

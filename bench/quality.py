@@ -1,7 +1,7 @@
 """Quality benchmark: the extraction over the dev splits in ../shared/data, scored like `extractor eval`.
 
 Usage:
-  python bench/quality.py                      # embedded model on PolNeAR dev and WikiEvents dev
+  python bench/quality.py                      # embedded model (its questions) on PolNeAR and WikiEvents dev
   python bench/quality.py --steps none         # the model-free layer only (seconds)
   python bench/quality.py --fast               # the embedded 0.5B model
   python bench/quality.py --corpus polnear --steps entities --limit 10
@@ -51,7 +51,7 @@ ABLATION = (("rules only", ()), ("+ entities questions", ("entities",)), ("+ eve
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=[*CORPORA, "both"], default="both")
-    parser.add_argument("--steps", default="entities,events", help="model steps, or 'none'")
+    parser.add_argument("--steps", default=None, help="model steps, or 'none' (default: the backend's questions)")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--cache", default="out/eval-cache")
     parser.add_argument("--ablation", action="store_true", help="compare rules only with each kind of question")
@@ -135,9 +135,6 @@ def ablation(endpoint, names: list[str], cache: Path, limit: int | None, console
             if subset in next(iter(reports.values()))["speaker_accuracy"]:
                 table.add_row(f"speaker accuracy ({subset})",
                               *[f"{reports[label]['speaker_accuracy'][subset]:.3f}" for label in runs])
-        seconds = {label: statistics.median(r.provenance.wall_time_s for r in runs[label].values()) if runs[label]
-                   else 0.0 for label in runs}
-        table.add_row("s/article (median)", *[f"{seconds[label]:.1f}" for label in runs])
         console.print(table)
 
 

@@ -23,7 +23,7 @@ from extractor.output.exports import EXPORTERS
 from extractor.plan.options import parse_steps
 from extractor.call.retry import RetryPolicy
 from extractor.plan.options import PipelineOptions
-from extractor.settings import (DEFAULT_LOCAL_SERVER, DEFAULT_STEPS, EXIT_ERROR, EXIT_FAILED_RECORDS, LOCAL_SERVERS,
+from extractor.settings import (BACKEND_STEPS, DEFAULT_LOCAL_SERVER, EXIT_ERROR, EXIT_FAILED_RECORDS, LOCAL_SERVERS,
                                 LOCAL_SLOTS, MAX_ARTICLE_CHARS, REQUEST_TIMEOUT_S)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -56,7 +56,8 @@ KEEP_PARTIAL_OPTION = typer.Option(False, "--keep-partial",
                                         "'partial: true' (default: it is a failure of kind 'model').")
 
 
-STEPS_DEFAULT = ",".join(DEFAULT_STEPS)
+STEPS_HELP = ("Model steps: entities, events, both, or 'none' for rules only (default: the backend's "
+              f"questions: embedded model {','.join(BACKEND_STEPS['local'])}; hosted {','.join(BACKEND_STEPS['openai'])}).")
 
 
 def _endpoint(model: str | None, base_url: str | None, api_key: str | None, backend: str | None,
@@ -95,8 +96,7 @@ def extract_command(
     fast: bool = FAST_OPTION,
     server: str = SERVER_OPTION,
     slots: int = SLOTS_OPTION,
-    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps to run: entities, events, both, or 'none' "
-                                                       "for rules only (quotes and actors mentioned as speakers)."),
+    steps: Optional[str] = typer.Option(None, help=STEPS_HELP),
     timeout: float = TIMEOUT_OPTION,
     keep_partial: bool = KEEP_PARTIAL_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; print the JSON when --out is absent."),
@@ -131,7 +131,7 @@ def eval_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report as JSON."),
     cache: Path = typer.Option(Path("out/eval-cache"), help="Results cache for extraction runs."),
     limit: Optional[int] = typer.Option(None, help="At most N new extractions (cached ones always count)."),
-    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
+    steps: Optional[str] = typer.Option(None, help=STEPS_HELP),
     model: Optional[str] = MODEL_OPTION,
     base_url: Optional[str] = BASE_URL_OPTION,
     api_key: Optional[str] = API_KEY_OPTION,
@@ -200,7 +200,7 @@ def batch_command(
     title_field: str = typer.Option("title", help="Field holding the title."),
     url_field: str = typer.Option("url", help="Field holding the URL."),
     max_chars: int = typer.Option(MAX_ARTICLE_CHARS, help="Articles longer than this are recorded as failed."),
-    steps: str = typer.Option(STEPS_DEFAULT, help="Model steps, or 'none' for rules only."),
+    steps: Optional[str] = typer.Option(None, help=STEPS_HELP),
     batch_api: bool = typer.Option(False, "--batch-api", help="Send the model calls through the OpenAI Batch "
                                                               "API (half price, answers within 24 h); rerun the "
                                                               "command to resume while it waits."),

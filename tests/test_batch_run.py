@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
 from extractor.cli import app
+from extractor.settings import STEPS
 from tests.conftest import ROOT, SAMPLE
 from tests.servers import Reply, json_reply, serve, slow, stand_in_model
 
@@ -44,6 +45,7 @@ def _posts(log: list[tuple[str, str]]) -> int:
 
 def _run(inputs: list, out: Path, url: str, **options: object):
     config = resolve_endpoint(backend="local", base_url=url + "/v1")
+    options.setdefault("steps", STEPS)  # both kinds of question, as a hosted model is asked
     return extract_many(inputs, out, endpoint=config,
                         options=BatchOptions(cache_path=out.parent / "responses.sqlite", **options))
 

@@ -13,6 +13,7 @@ import pytest
 from extractor import resolve_endpoint
 from extractor.batch import BatchOptions, extract_many
 from extractor.call.retry import RetryPolicy
+from extractor.settings import STEPS
 from tests.fault_server import ALWAYS, KINDS, FaultModel, article_text
 from tests.servers import serve
 
@@ -53,7 +54,7 @@ def _batch(tmp_path: Path, plan: dict[str, tuple[str, int]], keys: list[str], qu
     with serve(model) as (url, _):
         config = resolve_endpoint(backend="local", base_url=url + "/v1", timeout_s=0.3, retry=FAST)
         summary = extract_many([{"id": k, "text": article_text(k, quotes)} for k in keys], tmp_path / "run",
-                               endpoint=config, options=BatchOptions(cache=False, concurrency=8,
+                               endpoint=config, options=BatchOptions(cache=False, concurrency=8, steps=STEPS,
                                                                      keep_partial=keep_partial))
     results = {r["article"]["id"]: r for r in map(json.loads, (tmp_path / "run" / "results.jsonl").read_text().splitlines())}
     failures = {f["id"]: f for f in map(json.loads, (tmp_path / "run" / "failures.jsonl").read_text().splitlines())}

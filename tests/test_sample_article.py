@@ -13,6 +13,7 @@ import pytest
 
 from extractor import ExtractionError, Extractor, read_article_file, resolve_endpoint
 from extractor.schemas import ArticleExtraction, EventStatus, QuoteKind
+from extractor.settings import STEPS
 from tests.cassette_config import RERECORD_HINT, cassette, cassette_mismatch
 from tests.scenarios import SAMPLE
 
@@ -23,7 +24,7 @@ OFFLINE = "http://127.0.0.1:9/v1"
 def _replay(run_async: bool = False) -> ArticleExtraction:
     config = resolve_endpoint(backend="local").with_base_url(OFFLINE)
     article = read_article_file(SAMPLE.article, **SAMPLE.meta)
-    with cassette(SAMPLE.cassette), Extractor(config) as extractor:
+    with cassette(SAMPLE.cassette), Extractor(config, steps=STEPS) as extractor:
         try:
             if run_async:
                 return asyncio.run(extractor.aextract(article))
@@ -129,7 +130,7 @@ def test_async_twin_gives_the_same_result(result: ArticleExtraction) -> None:
 def test_a_changed_prompt_fails_loudly_instead_of_calling_a_model() -> None:
     config = resolve_endpoint(backend="local").with_base_url(OFFLINE)
     article = read_article_file(SAMPLE.article, published="2025-01-08")
-    with cassette(SAMPLE.cassette), Extractor(config) as extractor:
+    with cassette(SAMPLE.cassette), Extractor(config, steps=STEPS) as extractor:
         with pytest.raises(ExtractionError) as info:
             extractor.extract(article)
     assert cassette_mismatch(info.value)

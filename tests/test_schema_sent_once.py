@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from extractor import Extractor, resolve_endpoint
 from extractor.call.grammar import compact_grammar
+from extractor.settings import STEPS
 from tests.servers import recording, request_schema, serve, stand_in_model
 
 TEXT = "The army said on Monday that rebels captured the convoy after a strike hit the bus depot."
@@ -13,7 +14,8 @@ TEXT = "The army said on Monday that rebels captured the convoy after a strike h
 def _requests(**endpoint_args: object) -> tuple[list[dict], Extractor]:
     bodies: list[dict] = []
     with serve(recording(stand_in_model, bodies)) as (url, _):
-        extractor = Extractor(resolve_endpoint(base_url=url + "/v1", model="m", mode="json", **endpoint_args))
+        extractor = Extractor(resolve_endpoint(base_url=url + "/v1", model="m", mode="json", **endpoint_args),
+                              steps=STEPS)
         with extractor:
             extractor.extract(TEXT)
     return bodies, extractor

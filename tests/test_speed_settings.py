@@ -18,6 +18,7 @@ from extractor.call.response_cache import ResponseCache
 from extractor.errors import ConfigError
 from extractor.evaluation.gold import GoldDocument
 from extractor.evaluation.predictions import cache_file
+from extractor.settings import STEPS
 from tests.servers import completion, json_reply, serve, stand_in_answer
 
 TEXT = ("The army said rebels captured the convoy on Monday. The convoy carried food. Roads were closed. "
@@ -50,7 +51,7 @@ def test_an_articles_calls_run_side_by_side_on_a_server_with_slots(slots: int, m
     in_flight: list[int] = []
     with serve(_timed_model(in_flight)) as (url, _):
         endpoint = resolve_endpoint(backend="local", base_url=url + "/v1", model="m", local_slots=slots)
-        with Extractor(endpoint) as extractor:
+        with Extractor(endpoint, steps=STEPS) as extractor:
             result = extractor.extract(TEXT)
     assert len(in_flight) == result.provenance.usage.calls == 2 and max(in_flight) == most
     assert {"captured", "strike"} <= {e.trigger.text for e in result.events}
@@ -59,13 +60,13 @@ def test_an_articles_calls_run_side_by_side_on_a_server_with_slots(slots: int, m
 def test_llama_cpp_timings_and_cached_prompt_tokens_reach_the_provenance() -> None:
     timings = {"cache_n": 300, "prompt_n": 120, "prompt_ms": 1500.5, "predicted_n": 40, "predicted_ms": 1600.5}
     with serve(_timed_model([], timings)) as (url, _):
-        with Extractor(resolve_endpoint(backend="local", base_url=url + "/v1", model="m")) as extractor:
+        with Extractor(resolve_endpoint(backend="local", base_url=url + "/v1", model="m"), steps=STEPS) as extractor:
             usage = extractor.extract(TEXT).provenance.usage
     assert (usage.calls, usage.cached_tokens, usage.prompt_ms, usage.generation_ms) == (2, 600, 3001.0, 3201.0)
 
 
 def test_the_events_step_sees_only_the_sentences_around_its_marked_words() -> None:
-    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1")).plan(TEXT)
+    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1"), steps=STEPS).plan(TEXT)
     (events,) = [c for c in plan.calls if c.step == "events"]
     user = events.prompt.messages[1]["content"]
     assert "(1) The army said rebels [E1]captured the convoy on Monday." in user
@@ -77,8 +78,8 @@ def test_the_events_step_sees_only_the_sentences_around_its_marked_words() -> No
 
 def test_result_caches_key_on_the_weights_and_the_server_settings(tmp_path: Path) -> None:
     doc = GoldDocument(id="d1", text=TEXT)
-    one, two = (Extractor(resolve_endpoint(backend="local", local_slots=n)) for n in (1, 2))
-    python = Extractor(resolve_endpoint(backend="local", local_server="llama-cpp-python"))
+    one, two = (Extractor(resolve_endpoint(backend="local", local_slots=n), steps=STEPS) for n in (1, 2))
+    python = Extractor(resolve_endpoint(backend="local", local_server="llama-cpp-python"), steps=STEPS)
     files = {cache_file(tmp_path, doc, e).name for e in (one, two, python)}
     assert len(files) == 3
     assert one.fingerprint()["server"].endswith("slots=1 ctx=8192")
@@ -108,12 +109,23 @@ def test_fast_runs_the_small_embedded_model_and_only_there() -> None:
 def test_the_model_is_offered_only_the_reported_speech_the_rules_leave_open() -> None:
     text = ("The bridge in Kyiv was closed on Monday. Asked about the talks, the minister declined to comment. "
             "Officials said the bridge would reopen next week. The repairs, according to the city, will cost millions.")
-    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1")).plan(text)
+    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1"), steps=STEPS).plan(text)
     reported = plan.calls[0].schema["properties"]["reported"]
     assert (reported["maxItems"], reported["items"]["properties"]["s"]["enum"]) == (1, [2])
 
 
 def test_an_article_whose_statements_the_rules_settle_asks_for_none(sample_raw: str) -> None:
-    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1")).plan(sample_raw)
+    plan = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1"), steps=STEPS).plan(sample_raw)
     assert plan.calls[0].schema["properties"]["reported"]["maxItems"] == 0
     assert len({r.sentence for r in plan.reported}) >= 6
+
+
+def test_each_backend_is_asked_only_the_questions_that_pay_unless_the_steps_are_given() -> None:
+    """The embedded model is not asked the events questions: on dev they changed no figure but
+    down (README, Ablation); a hosted model is asked both, and given steps always win."""
+    local = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1"))
+    hosted = Extractor(resolve_endpoint(backend="openai", base_url="http://127.0.0.1:9/v1", api_key="sk-test"))
+    assert (local.steps, hosted.steps) == (("entities",), ("entities", "events"))
+    assert [call.step for call in local.plan(TEXT).calls] == ["entities"]
+    given = Extractor(resolve_endpoint(backend="local", base_url="http://127.0.0.1:9/v1"), steps="entities,events")
+    assert given.steps == STEPS and Extractor(steps=()).steps == ()

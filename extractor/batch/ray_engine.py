@@ -28,7 +28,6 @@ from extractor.call.endpoint import Endpoint
 from extractor.call.limits import RequestLimiter
 from extractor.errors import ConfigError
 from extractor.plan.options import PipelineOptions
-from extractor.settings import DEFAULT_STEPS
 
 if TYPE_CHECKING:
     import ray.data
@@ -74,10 +73,10 @@ class _NodeModelServer:
         return self.connection._ready().base_url or ""
 
 
-def _node_endpoint(endpoint: Endpoint, steps: tuple[str, ...]) -> Endpoint:
+def _node_endpoint(endpoint: Endpoint, steps: tuple[str, ...] | None) -> Endpoint:
     """The endpoint a worker uses: the embedded model through its node's server (started by the
     first worker there; none for a rules-only run), else unchanged."""
-    if not endpoint.needs_local_server or not steps:
+    if not endpoint.needs_local_server or not PipelineOptions(steps=steps).for_backend(endpoint.backend).steps:
         return endpoint
     ray = _require_ray()
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
@@ -92,7 +91,7 @@ def _node_endpoint(endpoint: Endpoint, steps: tuple[str, ...]) -> Endpoint:
 class _ExtractBatch:
     """One Ray Data actor worker: an extractor and its own client, reused for every batch it gets."""
 
-    def __init__(self, endpoint: Endpoint, steps: tuple[str, ...], run: str, options: RayOptions):
+    def __init__(self, endpoint: Endpoint, steps: tuple[str, ...] | None, run: str, options: RayOptions):
         from extractor.batch.run import default_concurrency
         from extractor.engine import Extractor
 
@@ -132,8 +131,8 @@ class _ExtractBatch:
         return {**outcome, "id": done.result.article.id, "status": "done", "result": done.result.model_dump_json()}
 
 
-def _pipeline(steps: tuple[str, ...], options: RayOptions) -> PipelineOptions:
-    return PipelineOptions(steps=tuple(steps), keep_partial=options.keep_partial)
+def _pipeline(steps: tuple[str, ...] | None, options: RayOptions) -> PipelineOptions:
+    return PipelineOptions(steps=None if steps is None else tuple(steps), keep_partial=options.keep_partial)
 
 
 def _text(value: Any) -> str | None:
@@ -141,7 +140,7 @@ def _text(value: Any) -> str | None:
 
 
 def extract_dataset(ds: "ray.data.Dataset", *, endpoint: Endpoint | None = None,
-                    steps: tuple[str, ...] = DEFAULT_STEPS, run: str | None = None,
+                    steps: tuple[str, ...] | None = None, run: str | None = None,
                     options: RayOptions | None = None, **endpoint_args: Any) -> "ray.data.Dataset":
     """Extract every row of ``ds`` (columns ``id``, ``text``, and optionally ``published``,
     ``title``, ``source``, ``url``) on Ray Data actor workers.
@@ -166,7 +165,8 @@ def extract_dataset(ds: "ray.data.Dataset", *, endpoint: Endpoint | None = None,
     if run is None:
         run = run_key(Extractor(endpoint, options=_pipeline(steps, options)))
     return ds.map_batches(
-        _ExtractBatch, fn_constructor_kwargs=dict(endpoint=endpoint, steps=tuple(steps), run=run, options=options),
+        _ExtractBatch, fn_constructor_kwargs=dict(endpoint=endpoint, steps=None if steps is None else tuple(steps), run=run,
+                                   options=options),
         batch_size=BATCH_ROWS, compute=ActorPoolStrategy(size=workers), num_cpus=per_worker)
 
 

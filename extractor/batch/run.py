@@ -41,7 +41,7 @@ from extractor.errors import ConfigError, ExtractionError, InputError, ModelStep
 from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
 from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
-from extractor.settings import (DEFAULT_STEPS, ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
+from extractor.settings import (ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
                                 default_parse_processes)
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
@@ -72,7 +72,8 @@ class BatchOptions:
     retry_failed: bool = False
     cache: bool = True
     cache_path: Path | None = None
-    steps: tuple[str, ...] = DEFAULT_STEPS
+    steps: tuple[str, ...] | None = None
+    """``None``: the backend's questions (``BACKEND_STEPS``); ``()``: rules only."""
     keep_partial: bool = False
     """Keep a record whose model step failed after its re-asks, marked ``partial`` (see
     ``PipelineOptions.keep_partial``); by default it is a failure of kind ``model``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractor.errors import ConfigError
-from extractor.settings import CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, DEFAULT_STEPS, STEPS
+from extractor.settings import BACKEND_STEPS, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, STEPS
 
 HOSTED_REASKS = 2
 LOCAL_REASKS = 1
@@ -22,7 +22,8 @@ class PipelineOptions:
     model is re-asked twice, also for answers that parse but do not ground; the small embedded
     model once, for unparseable answers only (its grounding errors are dropped item by item)."""
 
-    steps: tuple[str, ...] | str = DEFAULT_STEPS
+    steps: tuple[str, ...] | str | None = None
+    """``None``: the backend's questions (``BACKEND_STEPS``)."""
     chunk_chars: int = CHUNK_CHARS
     chunk_overlap: int = CHUNK_OVERLAP_SENTENCES
     max_reasks: int | None = None
@@ -33,6 +34,8 @@ class PipelineOptions:
     and marked ``partial: true``."""
 
     def __post_init__(self) -> None:
+        if self.steps is None:
+            return
         steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)
         unknown = set(steps) - set(STEPS)
         if unknown:
@@ -43,13 +46,16 @@ class PipelineOptions:
         """These options with the backend's defaults filled in."""
         local = backend == "local"
         return replace(
-            self,
+            self, steps=self.steps if self.steps is not None else BACKEND_STEPS[backend],
             max_reasks=self.max_reasks if self.max_reasks is not None else (LOCAL_REASKS if local else HOSTED_REASKS),
             reask_ungrounded=self.reask_ungrounded if self.reask_ungrounded is not None else not local)
 
 
-def parse_steps(value: str) -> tuple[str, ...]:
-    """ "entities,events" -> ("entities", "events"); "none" -> () (rules only)."""
+def parse_steps(value: str | None) -> tuple[str, ...] | None:
+    """ "entities,events" -> ("entities", "events"); "none" -> () (rules only); ``None`` (not given)
+    -> ``None``: the backend's questions."""
+    if value is None:
+        return None
     if value.strip().lower() == "none":
         return ()
     return tuple(part.strip() for part in value.split(",") if part.strip())

@@ -105,3 +105,23 @@ def test_who_undergoes_what_causes_and_whom_a_theft_robs(extractor: Extractor, t
                                                          roles: list) -> None:
     result = _extract(extractor, text)
     assert sorted(_roles(result, _event(result, trigger))) == sorted(roles)
+
+
+def test_the_tables_and_the_review_page_show_one_event_with_its_mentions_and_phrases(extractor: Extractor) -> None:
+    import json
+
+    from extractor.batch.export import rows
+    from extractor.output.review import article_data
+
+    text = "A gunman attacked a school in Texas on Tuesday. The attack killed three people."
+    result = _extract(extractor, text)
+    tables = rows(result)
+    (event,) = tables["events"]
+    assert [(m["text"], text[m["start"]:m["end"]]) for m in json.loads(event["mentions"])] == [
+        ("attacked", "attacked"), ("attack", "attack"), ("killed", "killed")]
+    assert sorted((p["role"], p["text"], p["actor_id"]) for p in tables["event_participants"]) == [
+        ("agent", "A gunman", None), ("target", "a school", None), ("victim", "three people", None)]
+    (shown,) = article_data(result)["events"]
+    assert shown["mentions"] == ["attacked", "attack", "killed"]
+    assert sorted((p["role"], p["name"]) for p in shown["participants"]) == [
+        ("agent", "A gunman"), ("target", "a school"), ("victim", "three people")]

@@ -49,7 +49,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                ("locations", pa.string()), ("claimed_by", pa.string()), ("killed", pa.int64()),
                ("injured", pa.int64()), ("quantities", pa.string()), ("evidence_start", pa.int64()),
                ("evidence_end", pa.int64()), ("evidence_text", pa.string()), ("trigger_start", pa.int64()),
-               ("trigger_end", pa.int64()), ("trigger_text", pa.string())],
+               ("trigger_end", pa.int64()), ("trigger_text", pa.string()), ("mentions", pa.string())],
     "quotes": [("article_id", pa.string()), ("quote_id", pa.string()), ("kind", pa.string()),
                ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                ("speaker_actor_id", pa.string()), ("speaker_name", pa.string()), ("cue", pa.string()),
@@ -111,7 +111,9 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
             else None, evidence_start=event.evidence.start, evidence_end=event.evidence.end,
             evidence_text=event.evidence.text, trigger_start=event.trigger.start if event.trigger else None,
             trigger_end=event.trigger.end if event.trigger else None,
-            trigger_text=event.trigger.text if event.trigger else None))
+            trigger_text=event.trigger.text if event.trigger else None,
+            mentions=json.dumps([{"start": m.start, "end": m.end, "text": m.text} for m in event.mentions],
+                                ensure_ascii=False) if event.mentions else None))
         out["event_participants"].extend(dict(article_id=aid, event_id=event.id, actor_id=p.actor_id, role=p.role,
                                               text=p.text, start=p.span.start if p.span else None,
                                               end=p.span.end if p.span else None,

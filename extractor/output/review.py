@@ -114,6 +114,7 @@ def _event(event: Any, names: dict[str, str]) -> dict[str, Any]:
     return {
         "id": event.id, "type": event.type.value, "mode": event.mode or "", "status": event.status.value,
         "summary": event.summary, "trigger": event.trigger.text if event.trigger else "",
+        "mentions": [m.text for m in event.mentions],
         "date": date.value.isoformat() if date and date.value else "",
         "precision": date.precision or "" if date else "", "expression": date.expression if date else "",
         "claimant": names.get(event.claimed_by or "", event.claimed_by or ""),

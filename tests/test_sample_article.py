@@ -221,7 +221,9 @@ def test_the_attacks_that_injured_one_person_are_one_event(result: ArticleExtrac
     assert [(p.role, p.text) for p in injured[0].participants] == [("victim", "one person")]
 
 
-def test_blinkens_visit_is_his_act_and_takes_no_date_of_another_clause(result: ArticleExtraction) -> None:
+def test_blinkens_visit_is_his_act_on_the_day_of_the_report_it_continues(result: ArticleExtraction) -> None:
     visit = next(e for e in result.events if e.trigger.text == "visit")
     assert [(p.role, result.actor(p.actor_id).name) for p in visit.participants] == [("agent", "Antony Blinken")]
-    assert visit.claimed_by is None and visit.date is None  # "February 2022" dates the fight, not the visit
+    assert visit.claimed_by is None
+    # not "February 2022" (the fight's), but the Monday of "Blinken said earlier Monday" it goes on from
+    assert (visit.date.expression, visit.date.value) == ("Monday", date(2025, 1, 6))

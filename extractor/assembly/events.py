@@ -197,14 +197,13 @@ def _quantities(text: str, sent: Sentence, candidate: EventCandidate) -> tuple[l
 
 
 def _date(article: Article, sent: Sentence, candidate: EventCandidate) -> EventDate | None:
-    """The event's time: the time expression of its own clause or of a clause governing it (the
-    parse's ``candidate.time``), resolved against the publication date; none rather than another
-    clause's."""
+    """The event's time: the time expression of its own clause or of a clause governing it, or of
+    the report its sentence continues (the parse's ``candidate.time``), resolved against the
+    publication date; none rather than another clause's."""
     if candidate.time is None:
         return None
     start, end = candidate.time
-    expressions = [e for e in find_time_expressions(article.text, sent.start, sent.end)
-                   if e.start < end and start < e.end]
+    expressions = find_time_expressions(article.text, start, end)
     if not expressions:
         return None
     chosen = expressions[0]

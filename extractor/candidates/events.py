@@ -107,7 +107,8 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
         found.append(EventCandidate(
             id=f"E{len(found) + 1}", sentence=sentence.index, start=start, end=end, text=text[start:end],
             lemma=token.lemma_.lower(), clause_start=clause_start, clause_end=clause_end, claimant=claimant,
-            claim_cue=cue, speech=statement is not None, types=types, participants=roles, time=_time_of(token)))
+            claim_cue=cue, speech=statement is not None, types=types, participants=roles,
+            time=_time_of(token) or _continued_report_time(token, owner)))
         tokens.append(token)
     return _linked(found, tokens)
 
@@ -186,6 +187,22 @@ def _time_of(token: Token) -> tuple[int, int] | None:
         if node.head.i == node.i:
             return None
         node, came_from = node.head, node
+
+
+def _continued_report_time(token: Token, owner: dict[tuple[int, int], str]) -> tuple[int, int] | None:
+    """The time of the report a sentence continues: when the trigger's sentence is a statement by
+    X with no time of its own, and the sentence before is a dated statement by the same X ("Blinken
+    said earlier Monday ... . Speaking during a visit, Blinken said ..."), that statement's time."""
+    root = token.sent.root
+    if root.lemma_.lower() not in SPEECH_LEMMAS or token.sent.start == 0:
+        return None
+    speaker = next((_actor_in(c, owner) for c in root.children if c.dep_ in _SUBJECTS), None)
+    before = token.doc[token.sent.start - 1].sent.root
+    if speaker is None or before.lemma_.lower() not in SPEECH_LEMMAS:
+        return None
+    if next((_actor_in(c, owner) for c in before.children if c.dep_ in _SUBJECTS), None) != speaker:
+        return None
+    return _time_of(before)
 
 
 def _dated_words(prep: Token) -> list[Token]:

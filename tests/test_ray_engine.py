@@ -16,6 +16,7 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
+from extractor.settings import STEPS
 from extractor.batch import BatchOptions, extract_many  # noqa: E402
 from tests.servers import completion, recording, serve, slow, stand_in_answer  # noqa: E402
 
@@ -132,14 +133,18 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path:
             workers = _worker_pids()
             if len(workers) == 2:
                 time.sleep(1.5)
-                os.kill(workers[0], signal.SIGKILL)
+                try:
+                    os.kill(workers[0], signal.SIGKILL)
+                except ProcessLookupError:
+                    continue  # the worker ended on its own meanwhile: try the next one
                 killed.append(workers[0])
             time.sleep(0.1)
 
     with serve(slow(grounded, 0.2)) as (url, _):
         killer = threading.Thread(target=kill_one_worker)
         killer.start()
-        summary = extract_many(articles(24), tmp_path, options=BatchOptions(engine="ray", cache=False, concurrency=2),
+        summary = extract_many(articles(24), tmp_path, options=BatchOptions(engine="ray", cache=False, concurrency=2,
+                                                                            steps=STEPS),
                                base_url=f"{url}/v1", **ENDPOINT)
         killer.join()
     done, failed, _ = read(tmp_path)

@@ -3,14 +3,12 @@ place, claimant and status, every one of them located in the text."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from extractor.assembly.speakers import speaker_id
 from extractor.candidates.actors import PlaceMention
 from extractor.candidates.events import EventCandidate
 from extractor.linguistic.sentences import Sentence, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.candidates.attribution import attribute_sentence
+from extractor.candidates.attribution import Attribution, attribute_sentence
 from extractor.rules.dates import find_time_expressions, resolve
 from extractor.rules.event_status import event_status
 from extractor.rules.event_types import event_mode
@@ -150,7 +148,7 @@ def _participants(text: str, candidate: EventCandidate, actor_of: dict[str, str]
     return result
 
 
-def _reported_part(text: str, sent: Sentence, rule: Any, candidate: EventCandidate) -> bool:
+def _reported_part(text: str, sent: Sentence, rule: Attribution, candidate: EventCandidate) -> bool:
     """The trigger lies in what the attribution reports: after the cue when the speaker comes
     first ("X said ..."), before it when the attribution trails ("..., X said")."""
     speaker_first = text.find(rule.speaker, sent.start, rule.cue_start) >= 0

@@ -125,3 +125,16 @@ def test_the_tables_and_the_review_page_show_one_event_with_its_mentions_and_phr
     assert shown["mentions"] == ["attacked", "attack", "killed"]
     assert sorted((p["role"], p["name"]) for p in shown["participants"]) == [
         ("agent", "A gunman"), ("target", "a school"), ("victim", "three people")]
+
+
+@pytest.mark.parametrize("text, trigger, roles", [
+    ("The bomb exploded outside the station.", "exploded", [("instrument", "The bomb", None)]),
+    ("The brigade detonated 20 bombs near the bridge.", "detonated",
+     [("agent", "The brigade", None), ("instrument", "20 bombs", None)]),
+    ("Police confirmed his arrest on Friday.", "arrest", [("target", "his", None)]),
+    ("The blast hit a bakery, which was destroyed.", "destroyed", [("target", "a bakery", None)]),
+])
+def test_weapons_possessive_pronouns_and_relative_pronouns_take_their_real_roles(
+        extractor: Extractor, text: str, trigger: str, roles: list) -> None:
+    result = _extract(extractor, text)
+    assert sorted(_roles(result, _event(result, trigger))) == sorted(roles)

@@ -344,16 +344,26 @@ _CAUSE_NOUNS = INSTRUMENT_NOUNS | frozenset("device blast explosion bombing atta
                                             "crash accident".split())
 """A subject that is a weapon or another event causes the event; it does not do it ("the blast
 killed three", "an explosive device injured two"): an instrument, not an agent."""
+_GOING_OFF_LEMMAS = frozenset("explode detonate blast".split())
+"""Verbs whose subject is the weapon itself ("the bomb exploded", "it detonated")."""
+_DEPLOYING_LEMMAS = frozenset("detonate explode fire launch drop plant hurl throw use".split())
+"""Verbs whose weapon object is the instrument ("detonated 20 bombs"; "shot down drones" is not one)."""
+_PATIENT_NOUNS = frozenset("arrest detention release capture execution killing death injury kidnapping abduction "
+                           "trial conviction sentence deportation imprisonment".split())
+"""Event nouns whose possessive pronoun is the one it happens to ("his arrest", "their release")."""
 _ADDRESSED_TYPES = frozenset({"THREATEN", "REQUEST", "AID", "SUPPORT", "ACCUSE", "SANCTION"})
 """Event nouns addressed to someone: their "to" phrase is the target ("warnings to the police")."""
 
 
-def _subject_role(lemma: str, subject: Token, owner: dict[tuple[int, int], str]) -> str:
-    """What the subject of a trigger verb is: the victim of "die", the instrument when it is a
-    weapon or an event that names no actor (the sender of "38 Russian drones" does what they do),
-    else the agent."""
+def _subject_role(verb: Token, subject: Token, owner: dict[tuple[int, int], str]) -> str:
+    """What the subject of a trigger verb is: the victim of "die", the instrument of "explode" or
+    when it is a weapon or an event that names no actor (the sender of "38 Russian drones" does
+    what they do), else the agent."""
+    lemma = verb.lemma_.lower()
     if lemma in _UNDERGOING_LEMMAS:
         return "victim"
+    if lemma in _GOING_OFF_LEMMAS and not any(c.dep_ in _OBJECTS for c in verb.children):
+        return "instrument"
     if subject.lemma_.lower() in _CAUSE_NOUNS and _actor_free(subject) and \
             _actor_in(subject, owner, _phrase(subject)) is None:
         return "instrument"
@@ -389,9 +399,12 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
             antecedent = child
             if child.tag_ in {"WDT", "WP"}:
                 antecedent = token.head if token.dep_ == "relcl" else child.doc[max(0, child.i - 1)]
-            found.append((_subject_role(lemma, antecedent, owner), antecedent))
+            found.append((_subject_role(token, antecedent, owner), antecedent))
         elif dep in _PASSIVE_SUBJECTS or (verb and dep in _OBJECTS):
-            found.append(("target", child))
+            if child.tag_ in {"WDT", "WP"} and token.dep_ == "relcl":
+                child = token.head  # "the shop, which was damaged": the shop
+            deployed = verb and lemma in _DEPLOYING_LEMMAS and child.lemma_.lower() in INSTRUMENT_NOUNS
+            found.append(("instrument" if deployed else "target", child))
         elif dep == "agent" or (dep == "prep" and word == "by" and not verb):
             found.extend(("agent", g) for g in child.children if g.dep_ == "pobj")
         elif dep == "prep" and word == "from" and lemma in _TAKING_LEMMAS:
@@ -401,10 +414,12 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
         elif dep == "prep" and word in _INSTRUMENT_PREPS:
             found.extend(("instrument", g) for g in child.children if g.dep_ == "pobj")
         elif not verb and dep == "poss":
-            found.append(("agent", child))
+            patient = child.tag_ == "PRP$" and lemma in _PATIENT_NOUNS  # "his arrest": he is arrested
+            found.append(("target" if patient else "agent", child))
         elif not verb and dep == "prep" and (word in {"on", "against", "of"} or
                                              (word == "to" and _ADDRESSED_TYPES & set(trigger_types(token)))):
-            found.extend(("target", g) for g in child.children if g.dep_ == "pobj")
+            found.extend(("target", g) for g in child.children if g.dep_ == "pobj"
+                         and not (g.pos_ == "PROPN" and g.ent_type_ in {"LOC", "FAC"}))  # "on Oxford Street": where
         elif not verb and dep in {"amod", "compound", "nmod"} and child.i < token.i:
             if child.ent_type_ in {"GPE", "LOC", "FAC"} and child.pos_ == "PROPN":
                 continue  # "the Manchester bombing": where, not who
@@ -424,7 +439,7 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
         if token.dep_ == "xcomp" and obj is not None:
             found.append(("agent", obj))
         elif subject is not None:
-            found.append((_subject_role(lemma, subject, owner), subject))
+            found.append((_subject_role(token, subject, owner), subject))
     if verb and token.dep_ == "conj" and not any(role == "target" for role, _ in found):
         shared = next((c for c in token.head.children if c.dep_ in _PASSIVE_SUBJECTS), None)
         if shared is not None:  # "12 people were killed and 40 injured": the passive subject is shared

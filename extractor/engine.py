@@ -160,7 +160,8 @@ class Extractor:
             prompt_templates={c.step: c.prompt.template_hash for c in plan.calls},
             usage=usage, wall_time_s=round(time.perf_counter() - started, 3))
         return ArticleExtraction(article=plan.article, actors=built.actors, events=built.events,
-                                 quotes=built.quotes, warnings=warnings + built.warnings, provenance=provenance,
+                                 quotes=built.quotes, places=built.places, warnings=warnings + built.warnings,
+                                 provenance=provenance,
                                  partial=bool(lost))
 
 

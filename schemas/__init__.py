@@ -3,6 +3,7 @@
 from .output import (
     EVENT_TYPE_HINTS,
     SCHEMA_VERSION,
+    SECTORS,
     Actor,
     ActorType,
     Alignment,
@@ -14,6 +15,7 @@ from .output import (
     EventStatus,
     EventType,
     Participant,
+    Place,
     Provenance,
     Quantity,
     Quote,
@@ -23,7 +25,7 @@ from .output import (
 )
 
 __all__ = [
-    "EVENT_TYPE_HINTS", "SCHEMA_VERSION", "Actor", "ActorType", "Alignment", "Article", "ArticleExtraction", "Casualties",
-    "Event", "EventDate", "EventStatus", "EventType", "Participant", "Provenance", "Quantity", "Quote",
+    "EVENT_TYPE_HINTS", "SCHEMA_VERSION", "SECTORS", "Actor", "ActorType", "Alignment", "Article", "ArticleExtraction", "Casualties",
+    "Event", "EventDate", "EventStatus", "EventType", "Participant", "Place", "Provenance", "Quantity", "Quote",
     "QuoteKind", "Span", "TokenUsage",
 ]

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "3.0"
 
 
 class ActorType(str, Enum):
@@ -123,11 +123,51 @@ class Article(BaseModel):
         return "art_" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+SECTORS: dict[str, str] = {
+    "GOV": "government: executive, ministries, officials, diplomats",
+    "MIL": "military: armed forces, their commanders and units",
+    "COP": "police and internal security forces",
+    "JUD": "judiciary: courts, judges, prosecutors",
+    "LEG": "legislature: parliament, congress, lawmakers",
+    "PTY": "political party",
+    "REB": "rebels, insurgents, militants, armed groups",
+    "OPP": "political opposition, dissidents, activists, protesters",
+    "MED": "media: news organisations, journalists",
+    "BUS": "business: companies, banks, executives",
+    "IGO": "intergovernmental organisation: the UN, NATO, the EU and the like",
+    "NGO": "non-governmental organisation, charity",
+    "REL": "religious: churches, clergy",
+    "EDU": "education and research: universities, scholars",
+    "HLH": "health: hospitals, doctors, health agencies",
+    "CVL": "civilians: residents, the public",
+    "CRM": "criminals, gangs, cyber criminals",
+}
+"""The sector codes an actor can carry (PLOVER/CAMEO-style agent types): the one table, which the
+README prints and ``extractor.rules.codes`` decides from."""
+
+
+class Place(BaseModel):
+    """A place named in the article, geocoded against the offline gazetteer (GeoNames); one that
+    cannot be resolved keeps its name and span, with null ids and coordinates."""
+
+    name: str = Field(description="The place name as written: exactly article.text[span.start:span.end].")
+    span: Span
+    geonames_id: int | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of the country the place is in.")
+    admin1: str | None = Field(None, description="First-level region: ISO 3166-2 ('UA-63'), else GeoNames' code.")
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = Field(None, description="city, region, country or facility.")
+
+
 class Actor(BaseModel):
     id: str
     name: str = Field(description="Canonical name, the fullest form used in the article, without titles.")
     type: ActorType
     title: str | None = Field(None, description="Title or role, e.g. 'Kherson Governor'.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of the actor's country, if its name, title or "
+                                                  "nationality says it ('U.S. Secretary of State' -> USA).")
+    sector: str | None = Field(None, description="Sector code (SECTORS): GOV, MIL, COP, JUD, REB, MED, IGO, ...")
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)
 
@@ -179,7 +219,8 @@ class Event(BaseModel):
         "Every trigger of this one happening in the article, the first being 'trigger' (\"the attacks "
         "injured one person\" is one event with the mentions 'attacks' and 'injured')."))
     date: EventDate | None = None
-    locations: list[str] = Field(default_factory=list)
+    locations: list[Place] = Field(default_factory=list, description="The places named where the event is said to "
+                                                                     "have happened, geocoded.")
     participants: list[Participant] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
     casualties: Casualties | None = None
@@ -246,6 +287,9 @@ class ArticleExtraction(BaseModel):
     actors: list[Actor] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list, description=(
+        "Every place named where a place stands in the article (after a preposition, with a place noun, hit by an "
+        "attack), geocoded, in text order; an event's locations are those of its sentence."))
     warnings: list[str] = Field(default_factory=list)
     partial: bool = Field(default=False, description=(
         "A model step failed after its re-asks and the article was kept without that step's answer "

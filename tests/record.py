@@ -16,6 +16,7 @@ from pathlib import Path
 from extractor import Extractor, read_article_file, resolve_endpoint
 from extractor.call.local_server import LocalServer
 from extractor.call.model_store import resolve_model_path
+from extractor.settings import STEPS
 from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import SCENARIOS
 
@@ -32,7 +33,7 @@ def main(names: list[str]) -> int:
     CASSETTES.mkdir(exist_ok=True)
     with server:
         config = config.with_base_url(server.start())
-        with Extractor(config) as extractor:
+        with Extractor(config, steps=STEPS) as extractor:  # every kind of question, whatever the profile asks
             for scenario in chosen:
                 (CASSETTES / scenario.cassette).unlink(missing_ok=True)
                 started = time.perf_counter()

@@ -164,7 +164,7 @@ def _event(event_id: str, agent: str, target: str, *, killed: int, status: str, 
     return {"id": event_id, "type": kind, "summary": "strike", "evidence": {"start": 0, "end": 5, "text": "drone"},
             "date": {"value": day, "precision": "day", "expression": "on Tuesday"},
             "participants": [{"actor_id": agent, "role": "agent"}, {"actor_id": target, "role": "target"}],
-            "casualties": {"killed": killed}, "claimed_by": claimed_by, "status": status, "locations": ["Kherson"]}
+            "casualties": {"killed": killed}, "claimed_by": claimed_by, "status": status, "locations": [{"name": "Kherson", "span": {"start": 0, "end": 7, "text": "Kherson"}}]}
 
 
 def test_one_event_in_two_outlets_is_one_story_with_both_figures_side_by_side(tmp_path: Path) -> None:

@@ -77,7 +77,8 @@ def test_plover_markup_marks_source_and_target_words(short: ArticleExtraction) -
                                                                                       role="target")]
     edited = short.model_copy(update={"events": [event]})
     record = plover_records(edited, date(2026, 1, 2))[0][0]
-    assert record["source"] == [{"actorText": "Russia"}] and record["target"] == [{"actorText": "Ukraine"}]
+    assert record["source"] == [{"actorText": "Russia", "code": "RUS", "country": "RUS"}]
+    assert record["target"] == [{"actorText": "Ukraine", "code": "UKR", "country": "UKR"}]
     assert "(SRC: Russia)" in record["textInfo"]["markup"] and "(TAR: Ukraine)" in record["textInfo"]["markup"]
 
 

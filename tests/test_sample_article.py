@@ -227,3 +227,29 @@ def test_blinkens_visit_is_his_act_on_the_day_of_the_report_it_continues(result:
     assert visit.claimed_by is None
     # not "February 2022" (the fight's), but the Monday of "Blinken said earlier Monday" it goes on from
     assert (visit.date.expression, visit.date.value) == ("Monday", date(2025, 1, 6))
+
+
+def test_the_samples_places_are_places_geocoded_and_no_actor(result: ArticleExtraction) -> None:
+    places = {"Cherkasy", "Kharkiv", "Kherson", "Kirovohrad", "Mykolaiv", "Poltava", "Sumy", "Belgorod", "Kursk",
+              "Kurakhove", "Donetsk", "Zaporizhzhia"}
+    assert not {a.name for a in result.actors} & places
+    found = {p.name: p for p in result.places}
+    assert places <= set(found)
+    kurakhove = found["Kurakhove"]
+    assert (kurakhove.country, kurakhove.feature, kurakhove.geonames_id) == ("UKR", "city", 695357)
+    assert kurakhove.lat == pytest.approx(47.98, abs=0.05) and kurakhove.lon == pytest.approx(37.28, abs=0.05)
+    assert (found["Belgorod"].country, found["Belgorod"].feature) == ("RUS", "region")
+    assert {p.country for p in result.places if p.name == "Kursk"} == {"RUS"}
+    assert {p.country for p in result.places if p.name in places - {"Belgorod", "Kursk"}} == {"UKR"}
+    captured = next(e for e in result.events if e.trigger.text == "captured")
+    assert [(p.name, p.country) for p in captured.locations] == [("Ukraine", "UKR")]  # its clause's, not Kursk
+
+
+def test_the_samples_actors_carry_country_and_sector_codes(result: ArticleExtraction) -> None:
+    codes = {a.name: (a.country, a.sector) for a in result.actors}
+    assert codes["Russia"] == ("RUS", None) and codes["Ukraine"] == ("UKR", None)
+    assert codes["North Korea"] == ("PRK", None) and codes["China"] == ("CHN", None)
+    assert codes["Russia’s Defense Ministry"] == ("RUS", "GOV")
+    assert codes["Ukrainian air force"] == ("UKR", "MIL")
+    assert codes["Antony Blinken"] == ("USA", "GOV")
+    assert codes["Oleksandr Prokudin"] == ("UKR", "GOV")

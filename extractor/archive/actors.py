@@ -57,6 +57,8 @@ class ActorRecord:
     title: str | None = None
     aliases: tuple[str, ...] = ()
     published: date | None = None
+    country: str | None = None
+    sector: str | None = None
 
 
 @dataclass

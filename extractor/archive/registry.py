@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS archive_members (
     title TEXT,
     aliases TEXT NOT NULL DEFAULT '[]',
     published TEXT,
+    country TEXT,
+    sector TEXT,
     PRIMARY KEY (run, article_id, actor_id)
 );
 CREATE INDEX IF NOT EXISTS archive_members_actor ON archive_members (archive_actor);
@@ -87,6 +89,10 @@ def connect(directory: str | Path) -> sqlite3.Connection:
     con = sqlite3.connect(Path(directory) / STORE_NAME, timeout=30, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.executescript(_SCHEMA)
+    columns = {row[1] for row in con.execute("PRAGMA table_info(archive_members)")}
+    for column in ("country", "sector"):
+        if column not in columns:  # a store written before the actors carried codes
+            con.execute(f"ALTER TABLE archive_members ADD COLUMN {column} TEXT")
     return con
 
 
@@ -234,12 +240,14 @@ def _member(run: str, record_id: str, record: ActorRecord, actor: ArchiveActor, 
     state.touched.add(actor.id)
     return (run, record_id, record.article_id, record.actor_id, actor.id, how, record.name, record.type.value,
             record.title, json.dumps(list(record.aliases), ensure_ascii=False),
-            record.published.isoformat() if record.published else None)
+            record.published.isoformat() if record.published else None, record.country, record.sector)
 
 
 def _write_members(con: sqlite3.Connection, members: list[tuple[Any, ...]]) -> int:
     """Write and forget the pending members; how many there were."""
-    con.executemany("INSERT OR IGNORE INTO archive_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", members)
+    con.executemany("""INSERT OR IGNORE INTO archive_members (run, record_id, article_id, actor_id, archive_actor, how,
+                       name, type, title, aliases, published, country, sector)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", members)
     written = len(members)
     members.clear()
     return written
@@ -280,7 +288,7 @@ def actor_records(result_json: str) -> Iterable[ActorRecord]:
         except ValueError:
             continue
         yield ActorRecord(article["id"], actor["id"], actor.get("name") or "", kind, actor.get("title"),
-                          tuple(actor.get("aliases") or ()), published)
+                          tuple(actor.get("aliases") or ()), published, actor.get("country"), actor.get("sector"))
 
 
 def _date(text: str | None) -> date | None:
@@ -313,6 +321,20 @@ class ArchiveActorSummary:
     first: str | None
     last: str | None
     members: list[tuple[str, str, str]] = field(default_factory=list)
+    codes: Counter = field(default_factory=Counter)
+    """(country, sector) of its members, counted; the most common pair is the actor's."""
+
+    @property
+    def country(self) -> str | None:
+        return self._code(0)
+
+    @property
+    def sector(self) -> str | None:
+        return self._code(1)
+
+    def _code(self, index: int) -> str | None:
+        known = Counter({pair[index]: n for pair, n in self.codes.items() if pair[index]})
+        return known.most_common(1)[0][0] if known else None
     """(record id, article id, actor id) of every article actor it holds."""
 
     @property
@@ -330,9 +352,10 @@ def archive_actors(con: sqlite3.Connection, run: str, name: str | None = None) -
                      AND (name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'))"""
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         args += [run, pattern, pattern]
-    for number, record_id, article_id, actor_id, member_name, kind, title, aliases, published in con.execute(
-            f"""SELECT archive_actor, record_id, article_id, actor_id, name, type, title, aliases, published
-               FROM archive_members WHERE {where} ORDER BY archive_actor, rowid""", args):
+    for number, record_id, article_id, actor_id, member_name, kind, title, aliases, published, country, sector in \
+            con.execute(f"""SELECT archive_actor, record_id, article_id, actor_id, name, type, title, aliases,
+                            published, country, sector
+                            FROM archive_members WHERE {where} ORDER BY archive_actor, rowid""", args):
         if current is None or current.id != archive_id(number):
             if current is not None:
                 yield _finish(current, types)
@@ -341,6 +364,7 @@ def archive_actors(con: sqlite3.Connection, run: str, name: str | None = None) -
         current.members.append((record_id, article_id, actor_id))
         current.articles.add(article_id)
         types[kind] += 1
+        current.codes[(country, sector)] += 1
         current.aliases[member_name] += 1
         for alias in json.loads(aliases):
             if alias != member_name:

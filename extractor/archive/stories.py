@@ -193,7 +193,8 @@ def _article_events(con: sqlite3.Connection, run: str, result: dict[str, Any]) -
                    if p.get("role") in LINKING_ROLES and p.get("actor_id") in archive}
         claimant = event.get("claimed_by")
         casualties = event.get("casualties") or {}
-        locations = list(event.get("locations") or [])
+        places = [p if isinstance(p, dict) else {"name": p} for p in event.get("locations") or []]
+        locations = [p.get("name") or "" for p in places]
         claim = StoryClaim(article["id"], event["id"], article.get("source"),
                            article.get("published"), event.get("status", "asserted"),
                            archive.get(claimant) if claimant else None, names.get(claimant) if claimant else None,
@@ -203,4 +204,5 @@ def _article_events(con: sqlite3.Connection, run: str, result: dict[str, Any]) -
                   if p.get("role") == "agent" and p.get("actor_id") in archive}
         trigger = ((event.get("trigger") or {}).get("text") or "").lower().strip()
         yield _Event(event["type"], when.get("value"), when.get("precision"), claim, set(linking), agents,
-                     {" ".join(loc.lower().split()) for loc in locations}, trigger.removesuffix("s"))
+                     {str(p.get("geonames_id") or " ".join((p.get("name") or "").lower().split())) for p in places},
+                     trigger.removesuffix("s"))

@@ -15,7 +15,8 @@ from extractor.assembly.events import assemble_events
 from extractor.assembly.quotes import assemble_quotes
 from extractor.plan.calls import ArticlePlan
 from extractor.rules.actors import ActorRegistry
-from extractor.schemas import Actor, Event, Quote
+from extractor.rules.places import article_countries, geocode_article
+from extractor.schemas import Actor, ActorType, Event, Place, Quote
 from extractor.schemas.response import EntitiesResponse, EventsResponse
 
 
@@ -24,6 +25,7 @@ class Assembly:
     actors: list[Actor]
     quotes: list[Quote]
     events: list[Event]
+    places: list[Place] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -37,7 +39,9 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
     registry = ActorRegistry(article.text)
     actor_of = _actors(plan, entities, registry)
     quotes = assemble_quotes(article.text, plan.sentences, plan.candidates, plan.reported, entities, registry, warnings)
-    built_events = assemble_events(article, plan.sentences, events, plan.events, plan.places, actor_of,
+    countries = article_countries(m.text for g in plan.actors if g.type == ActorType.COUNTRY for m in g.mentions)
+    places = geocode_article(article.text, plan.places, countries)
+    built_events = assemble_events(article, plan.sentences, events, plan.events, places, actor_of,
                                    registry, quotes, warnings)
     if registry.rejected:
         warnings.append(f"dropped {len(registry.rejected)} actor name(s) not found in the article: "
@@ -52,7 +56,7 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
         event.claimed_by = ids.get(event.claimed_by, event.claimed_by)
         for participant in event.participants:
             participant.actor_id = ids.get(participant.actor_id, participant.actor_id)
-    return Assembly(actors=actors, quotes=quotes, events=built_events, warnings=warnings)
+    return Assembly(actors=actors, quotes=quotes, events=built_events, places=places, warnings=warnings)
 
 
 def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: ActorRegistry) -> dict[str, str]:

@@ -4,7 +4,6 @@ place, claimant and status, every one of them located in the text."""
 from __future__ import annotations
 
 from extractor.assembly.speakers import speaker_id
-from extractor.candidates.actors import PlaceMention
 from extractor.candidates.events import EventCandidate
 from extractor.linguistic.sentences import Sentence, sentence_by_number
 from extractor.rules.actors import ActorRegistry
@@ -13,7 +12,7 @@ from extractor.rules.dates import find_time_expressions, resolve
 from extractor.rules.event_status import event_status
 from extractor.rules.event_types import event_mode
 from extractor.rules.quantities import casualty_kind, harvest_numbers
-from extractor.schemas import (Article, Casualties, Event, EventDate, EventType, Participant, Quantity, Quote,
+from extractor.schemas import (Article, Casualties, Event, EventDate, EventType, Participant, Place, Quantity, Quote,
                                QuoteKind, Span)
 from extractor.schemas.response import NO_EVENT, EventsResponse
 
@@ -22,7 +21,7 @@ MAX_LOCATIONS = 3
 
 
 def assemble_events(article: Article, sents: list[Sentence], response: EventsResponse | None,
-                    candidates: list[EventCandidate], places: list[PlaceMention], actor_of: dict[str, str],
+                    candidates: list[EventCandidate], places: list[Place], actor_of: dict[str, str],
                     registry: ActorRegistry, quotes: list[Quote], warnings: list[str]) -> list[Event]:
     """One event per marked word the model typed (NONE drops it), in text order; its participants
     are the phrases the parse puts in its roles, each with the actor it names mapped through
@@ -92,7 +91,7 @@ def _join(event: Event, other: Event) -> None:
             if p.span is None or not any(p.span.start <= s and e <= p.span.end for s, e in triggers)]
     event.participants = list({(p.role, p.text, p.actor_id): p for p in kept}.values())
     event.quantities += [q for q in other.quantities if all(q.value != mine.value for mine in event.quantities)]
-    event.locations = list(dict.fromkeys(event.locations + other.locations))[:MAX_LOCATIONS]
+    event.locations = _distinct(event.locations + other.locations)
     if other.casualties is not None:
         mine = event.casualties or Casualties()
         event.casualties = Casualties(killed=mine.killed if mine.killed is not None else other.casualties.killed,
@@ -156,7 +155,7 @@ def _reported_part(text: str, sent: Sentence, rule: Attribution, candidate: Even
 
 
 def _event(event_id: str, article: Article, sent: Sentence, candidate: EventCandidate, labelled: EventType,
-           participants: list[Participant], claimed_by: str | None, places: list[PlaceMention]) -> Event:
+           participants: list[Participant], claimed_by: str | None, places: list[Place]) -> Event:
     """One grounded event, anchored at its trigger and its sentence."""
     text = article.text
     quantities, casualties = _quantities(text, sent, candidate)
@@ -166,14 +165,25 @@ def _event(event_id: str, article: Article, sent: Sentence, candidate: EventCand
         evidence=Span(start=sent.start, end=sent.end, text=sent.text, alignment="detected"),
         trigger=Span(start=candidate.start, end=candidate.end, text=candidate.text, alignment="detected"),
         mentions=[Span(start=candidate.start, end=candidate.end, text=candidate.text, alignment="detected")],
-        date=_date(article, sent, candidate), locations=_locations(sent, places), participants=participants,
+        date=_date(article, sent, candidate), locations=_locations(sent, places, candidate), participants=participants,
         quantities=quantities, casualties=casualties, claimed_by=claimed_by,
         status=event_status(sent.text, claimed_by))
 
 
-def _locations(sent: Sentence, places: list[PlaceMention]) -> list[str]:
-    """The places named in the evidence sentence, at most three, once each."""
-    return list(dict.fromkeys(p.text for p in places if sent.start <= p.start < sent.end))[:MAX_LOCATIONS]
+def _locations(sent: Sentence, places: list[Place], candidate: EventCandidate) -> list[Place]:
+    """The places named in the trigger's own clause, else in its sentence; at most three, once
+    each ("captured a town in eastern Ukraine, while officials cited casualties in the Kursk
+    region": the capture is in Ukraine)."""
+    own = [p for p in places if candidate.clause_start <= p.span.start < candidate.clause_end]
+    return _distinct(own or [p for p in places if sent.start <= p.span.start < sent.end])
+
+
+def _distinct(places: list[Place]) -> list[Place]:
+    """Each place once (by GeoNames id, else by name), the first mention kept, at most three."""
+    seen: dict[object, Place] = {}
+    for place in places:
+        seen.setdefault(place.geonames_id or place.name.lower(), place)
+    return list(seen.values())[:MAX_LOCATIONS]
 
 
 def _quantities(text: str, sent: Sentence, candidate: EventCandidate) -> tuple[list[Quantity], Casualties | None]:

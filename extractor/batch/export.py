@@ -1,7 +1,7 @@
 """Write a run's outputs from its store: ``results.jsonl``, ``failures.jsonl`` and flat tables.
 
-Tables (CSV and Parquet, same columns): ``articles``, ``actors``, ``events``, ``quotes`` and
-``event_participants``; across articles, ``archive_actors``, ``story_events`` and
+Tables (CSV and Parquet, same columns): ``articles``, ``actors`` (with their country and sector
+codes), ``events``, ``quotes``, ``event_participants`` and ``event_places`` (geocoded); across articles, ``archive_actors``, ``story_events`` and
 ``story_claims``. Actor, event and quote ids are per article, so rows join on
 ``(article_id, actor_id)`` / ``(article_id, event_id)``; ``archive_actor_id`` (on actors, quote
 speakers and event participants) is the archive-wide id of the registry, updated first. Files are written under a temporary name
@@ -40,7 +40,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                  ("prompt_tokens", pa.int64()), ("completion_tokens", pa.int64()),
                  ("wall_time_s", pa.float64()), ("partial", pa.bool_())],
     "actors": [("article_id", pa.string()), ("actor_id", pa.string()), ("name", pa.string()),
-               ("type", pa.string()), ("title", pa.string()),
+               ("type", pa.string()), ("title", pa.string()), ("country", pa.string()), ("sector", pa.string()),
                ("aliases", pa.string()), ("mentions", pa.int64()), ("first_start", pa.int64()),
                ("first_end", pa.int64()), ("archive_actor_id", pa.string())],
     "events": [("article_id", pa.string()), ("event_id", pa.string()), ("type", pa.string()),
@@ -57,7 +57,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "event_participants": [("article_id", pa.string()), ("event_id", pa.string()), ("actor_id", pa.string()),
                            ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                            ("role", pa.string()), ("archive_actor_id", pa.string())],
+    "event_places": [("article_id", pa.string()), ("event_id", pa.string()), ("name", pa.string()),
+                     ("start", pa.int64()), ("end", pa.int64()), ("geonames_id", pa.int64()), ("country", pa.string()),
+                     ("admin1", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()), ("feature", pa.string())],
     "archive_actors": [("archive_actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
+                       ("country", pa.string()), ("sector", pa.string()),
                        ("titles", pa.string()), ("aliases", pa.string()), ("articles", pa.int64()),
                        ("first_date", pa.date32()), ("last_date", pa.date32())],
     "story_events": [("story_id", pa.string()), ("type", pa.string()), ("date", pa.date32()),
@@ -70,7 +74,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                      ("killed", pa.int64()), ("injured", pa.int64()), ("quantities", pa.string()),
                      ("evidence_text", pa.string())],
 }
-ARTICLE_TABLES = ("articles", "actors", "events", "quotes", "event_participants")
+ARTICLE_TABLES = ("articles", "actors", "events", "quotes", "event_participants", "event_places")
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
         first = actor.mentions[0] if actor.mentions else None
         out["actors"].append(dict(
             article_id=aid, actor_id=actor.id, name=actor.name, type=actor.type.value, title=actor.title,
-            aliases="; ".join(actor.aliases), mentions=len(actor.mentions),
+            country=actor.country, sector=actor.sector, aliases="; ".join(actor.aliases), mentions=len(actor.mentions),
             first_start=first.start if first else None, first_end=first.end if first else None,
             archive_actor_id=archive.get(actor.id)))
     for event in result.events:
@@ -104,7 +108,7 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
         out["events"].append(dict(
             article_id=aid, event_id=event.id, type=event.type.value, mode=event.mode, status=event.status.value,
             summary=event.summary, date=when.value if when else None, date_precision=when.precision if when else None,
-            date_expression=when.expression if when else None, locations="; ".join(event.locations),
+            date_expression=when.expression if when else None, locations="; ".join(p.name for p in event.locations),
             claimed_by=event.claimed_by, killed=event.casualties.killed if event.casualties else None,
             injured=event.casualties.injured if event.casualties else None,
             quantities=json.dumps([q.model_dump(exclude_none=True) for q in event.quantities]) if event.quantities
@@ -119,6 +123,10 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
                                               end=p.span.end if p.span else None,
                                               archive_actor_id=archive.get(p.actor_id or ""))
                                          for p in event.participants)
+        out["event_places"].extend(dict(article_id=aid, event_id=event.id, name=p.name, start=p.span.start,
+                                        end=p.span.end, geonames_id=p.geonames_id, country=p.country,
+                                        admin1=p.admin1, lat=p.lat, lon=p.lon, feature=p.feature)
+                                   for p in event.locations)
     for quote in result.quotes:
         out["quotes"].append(dict(
             article_id=aid, quote_id=quote.id, kind=quote.kind.value, text=quote.text, start=quote.span.start,
@@ -134,7 +142,8 @@ def archive_rows(store: RunStore, run: str) -> dict[str, Any]:
     try:
         def actors() -> Any:
             for a in archive_actors(con, run):
-                yield dict(archive_actor_id=a.id, name=a.name, type=a.type, titles=_counted(a.titles),
+                yield dict(archive_actor_id=a.id, name=a.name, type=a.type, country=a.country, sector=a.sector,
+                           titles=_counted(a.titles),
                            aliases=_counted(a.aliases), articles=a.article_count,
                            first_date=_day(a.first), last_date=_day(a.last))
         yield "archive_actors", actors()

@@ -1,5 +1,6 @@
-"""Actor candidates from spaCy's NER and parse: every named person, organisation, country or city
-(GPE) and nationality or group (NORP), with exact offsets and the title written before it.
+"""Actor candidates from spaCy's NER and parse: every named person, organisation, country and
+nationality or group (NORP), with exact offsets and the title written before it. A city or region
+is a place (``extractor.candidates.places``), unless it acts ("Kyiv said").
 
 NER spans are repaired with the tagger, because the small pipeline splits and mislabels names:
 adjacent proper nouns join ("Oleksandr" + "Prokudin"), a leading "The" is dropped, a possessor
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from extractor.candidates.places import is_place_name
 from extractor.linguistic.lexicon import FACILITY_NOUNS, ORG_WORDS, PLACE_NOUNS, TITLE_NOUNS
 from extractor.linguistic.names import joins, rule_type, tokens
 from extractor.schemas import ActorType
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan, Token
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _JOINERS = frozenset({"of", "the", "for", "and"})
 MAX_TITLE_TOKENS = 8
 
@@ -40,14 +41,6 @@ class ActorCandidate:
     title: str | None = None
     adjective: bool = False
     """A nationality adjective or plural ("Russian", "Ukrainians"): it joins its country, never names it."""
-
-
-@dataclass(frozen=True)
-class PlaceMention:
-    start: int
-    end: int
-    text: str
-    label: str
 
 
 def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
@@ -67,7 +60,7 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
             if title is not None:
                 titles.append(title)
             start, end = _person_name(doc, start, end, known)
-        if start >= end or not _names_something(doc, start, end, label):
+        if start >= end or not _names_something(doc, start, end, label) or is_place_name(doc, start, end, label):
             continue
         names.setdefault((start, end), (label, title))
     result, text = [], doc.text
@@ -149,20 +142,6 @@ def _names_something(doc: Doc, start: int, end: int, label: str) -> bool:
     if any(ch in t.text for t in words for ch in "=|{}[]<>"):
         return False
     return label in {"GPE", "NORP"} or words[-1].lower_ not in FACILITY_NOUNS
-
-
-def find_places(doc: Doc) -> list[PlaceMention]:
-    """Places written in the text (GPE, LOC, FAC) where a place stands: the object of a
-    preposition ("over Kursk", "in the Donetsk region"), not an adjective or an actor in a clause."""
-    return [PlaceMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
-            if e.label_ in PLACE_LABELS and _placed(e.root)]
-
-
-def _placed(token: Token) -> bool:
-    """The word heads a prepositional object, directly or through a compound or a coordination."""
-    while token.dep_ in {"compound", "conj", "appos"} and token.head.i != token.i:
-        token = token.head
-    return token.dep_ == "pobj" and token.tag_ not in {"JJ"}
 
 
 def _end_char(token: Token) -> int:

@@ -2,7 +2,8 @@
 
 Quotations follow PolNeAR's attribution scheme (``Source``, ``Cue``, ``Content`` text-bound
 annotations joined by an ``Attribution`` event), so a PolNeAR annotator sees the layout they know.
-Actors are text-bound annotations typed by actor type; events are brat events on their trigger with
+Actors are text-bound annotations typed by actor type, with their ``Country`` and ``Sector`` codes
+as attributes; events are brat events on their trigger with
 their participants as role arguments and their status as an attribute. A span across a line break
 is written as brat fragments (``start end;start end``), as brat requires.
 """
@@ -12,9 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from extractor.linguistic.gazetteer import gazetteer
 from extractor.output.results import Results
 from extractor.output.spans import anchored, nearest_mention
-from extractor.schemas import ActorType, ArticleExtraction, EventStatus, EventType, Span
+from extractor.schemas import SECTORS, ActorType, ArticleExtraction, EventStatus, EventType, Span
 from extractor.schemas.output import PARTICIPANT_ROLES
 
 ROLE_NAMES = {role: role.capitalize() for role in PARTICIPANT_ROLES}
@@ -32,7 +34,9 @@ def annotation_conf() -> str:
             "[relations]\n\n[events]\nAttribution\tContent:Content, Source?:Source|" + roles
             + ", Cue?:Cue\n" + events + "\n\n"
             "[attributes]\nStatus\tArg:<EVENT>, Value:" + "|".join(s.value for s in EventStatus)
-            + "\nQuoteKind\tArg:Content, Value:direct|indirect|mixed\n")
+            + "\nQuoteKind\tArg:Content, Value:direct|indirect|mixed\n"
+            + "Country\tArg:<ENTITY>, Value:" + "|".join(sorted(e.country for e in gazetteer().countries)) + "\n"
+            + "Sector\tArg:<ENTITY>, Value:" + "|".join(SECTORS) + "\n")
 
 
 def fragments(text: str, start: int, end: int) -> str:
@@ -86,8 +90,12 @@ def ann_file(result: ArticleExtraction) -> tuple[str, int]:
     for actor in result.actors:
         for mention in actor.mentions:
             if anchored(text, mention):
-                mention_ids[(actor.id, mention.start, mention.end)] = ann.textbound(actor.type.value, mention.start,
-                                                                                    mention.end)
+                tid = ann.textbound(actor.type.value, mention.start, mention.end)
+                mention_ids[(actor.id, mention.start, mention.end)] = tid
+                if actor.country:
+                    ann.attribute("Country", tid, actor.country)
+                if actor.sector:
+                    ann.attribute("Sector", tid, actor.sector)
             else:
                 dropped += 1
 

@@ -2,7 +2,7 @@
 
 One task per article: ``data`` holds the text and the article's id, date and title; one prediction
 holds a region per actor mention (``actor`` labels: the actor types; the region's meta text is the
-actor's canonical name, which joins its mentions into one actor), per quotation (``quote``:
+actor's canonical name, which joins its mentions into one actor, then its country and sector codes), per quotation (``quote``:
 direct, indirect, mixed; its meta text names its statement) and per event trigger (``event``: the
 event types), and relations from a
 quotation to its speaker's nearest mention (``speaker``) and from an event to its participants'
@@ -29,6 +29,9 @@ from extractor.schemas.output import PARTICIPANT_ROLES
 
 TEXT = "text"
 ACTOR, EVENT, QUOTE, PARTICIPANT = "actor", "event", "quote", "participant"
+CODES_NOTE = "codes: "
+"""How an actor region's second meta line begins: its country and sector codes ("codes: UKR MIL",
+"-" for one not known)."""
 PHRASE = "phrase"
 """The one label of a ``participant`` region: a role phrase that names no actor ("three people")."""
 SPEAKER = "speaker"
@@ -93,7 +96,9 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
                 continue
             region_id = f"{actor.id}-m{number}"
             mention_ids[(actor.id, mention.start, mention.end)] = region_id
-            regions.append({**_region(region_id, ACTOR, mention, actor.type.value), "meta": {"text": [actor.name]}})
+            codes = [f"{CODES_NOTE}{actor.country or '-'} {actor.sector or '-'}"] if actor.country or actor.sector else []
+            regions.append({**_region(region_id, ACTOR, mention, actor.type.value),
+                            "meta": {"text": [actor.name, *codes]}})
 
     def mention_of(actor_id: str | None, span: Span) -> str | None:
         found = nearest_mention(text, result.actor(actor_id), span.start, span.end)

@@ -1,9 +1,11 @@
 """PLOVER event records: one JSON object per event, with PLOVER's field names.
 
 The fields follow the records of PLOVER's gold standard file (``id``, ``date``, ``event``, ``mode``,
-``context``, ``source`` and ``target`` as lists of ``{"actorText": ...}``, ``eventText``, ``text``,
+``context``, ``source`` and ``target`` as lists of ``{"actorText": ..., "code": ...}`` (the code
+CAMEO-style, country then sector: ``USAGOV``), ``eventText``, ``text``,
 ``textInfo.markup`` with ``(SRC: …)``, ``(TAR: …)`` and ``(EVT: …)`` around the words, ``language``,
-``publication``, ``coder``, ``version``, ``dateCoded``, ``comment``), plus ``location`` and our own
+``publication``, ``coder``, ``version``, ``dateCoded``, ``comment``), plus ``location`` (each place
+with its GeoNames id, country and coordinates where the gazetteer resolves it) and our own
 fields under ``extractor`` (article and event ids, offsets, status, claimant, numbers), which PLOVER
 readers ignore.
 
@@ -23,7 +25,7 @@ from typing import Any
 
 from extractor.output.results import Results
 from extractor.output.spans import anchored, nearest_mention
-from extractor.schemas import ArticleExtraction, Event, EventType
+from extractor.schemas import ArticleExtraction, Event, EventType, Place
 
 PLOVER_VERSION = "0.7b1"
 """The PLOVER manual version whose field names the records use."""
@@ -56,6 +58,7 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
     article, text = result.article, result.article.text
     evidence = event.evidence
     sides: dict[str, list[tuple[str, Any]]] = {"SRC": [], "TAR": []}
+    codes: dict[str, list[dict[str, str]]] = {"SRC": [], "TAR": []}
     for participant in event.participants:
         side = "SRC" if participant.role in SOURCE_ROLES else "TAR" if participant.role in TARGET_ROLES else None
         actor = result.actor(participant.actor_id)
@@ -63,8 +66,10 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
             continue
         if actor is not None:
             sides[side].append((actor.name, nearest_mention(text, actor, evidence.start, evidence.end)))
+            codes[side].append(actor_code(actor.country, actor.sector))
         elif participant.span is not None and anchored(text, participant.span):
             sides[side].append((participant.text, participant.span))
+            codes[side].append({})
     when = event.date.value if event.date and event.date.value else article.published
     trigger = event.trigger if anchored(text, event.trigger) else None
     return {
@@ -73,10 +78,12 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
         "event": category,
         "mode": event.mode or "",
         "context": "",
-        "source": [{"actorText": _actor_text(name, span, evidence)} for name, span in sides["SRC"]],
-        "target": [{"actorText": _actor_text(name, span, evidence)} for name, span in sides["TAR"]],
+        "source": [{"actorText": _actor_text(name, span, evidence), **code}
+                   for (name, span), code in zip(sides["SRC"], codes["SRC"])],
+        "target": [{"actorText": _actor_text(name, span, evidence), **code}
+                   for (name, span), code in zip(sides["TAR"], codes["TAR"])],
         "eventText": trigger.text if trigger else "",
-        "location": [{"placeText": place} for place in event.locations],
+        "location": [_place(place) for place in event.locations],
         "text": evidence.text,
         "textInfo": {"markup": _markup(text, evidence, sides, trigger)},
         "language": "en",
@@ -97,6 +104,22 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
             "casualties": event.casualties.model_dump(exclude_none=True) if event.casualties else None,
         },
     }
+
+
+def actor_code(country: str | None, sector: str | None) -> dict[str, str]:
+    """PLOVER's ``code`` of an actor, CAMEO-style: country then sector ("USAGOV", "UKRMIL", "RUS",
+    "IGO"), with both parts on their own; nothing when neither is known."""
+    if not country and not sector:
+        return {}
+    return {"code": f"{country or ''}{sector or ''}", **({"country": country} if country else {}),
+            **({"sector": sector} if sector else {})}
+
+
+def _place(place: Place) -> dict[str, Any]:
+    """A location as PLOVER gives it (``placeText``), with the gazetteer's identity where resolved."""
+    found = {"geonamesId": place.geonames_id, "country": place.country, "admin1": place.admin1,
+             "lat": place.lat, "lon": place.lon, "featureType": place.feature}
+    return {"placeText": place.name, **{k: v for k, v in found.items() if v is not None}}
 
 
 def _actor_text(name: str, span: Any, evidence: Any) -> str:

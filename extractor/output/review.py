@@ -90,6 +90,7 @@ def article_data(result: ArticleExtraction) -> dict[str, Any]:
         if article.published else "", "url": article.url or "", "source": article.source or "", "text": text,
         "items": items,
         "actors": [{"id": a.id, "name": a.name, "type": a.type.value, "title": a.title or "",
+                    "country": a.country or "", "sector": a.sector or "",
                     "aliases": a.aliases, "mentions": len(a.mentions)} for a in result.actors],
         "events": [_event(e, names) for e in events],
         "quotes": [{"id": q.id, "kind": q.kind.value, "text": q.text, "cue": q.cue or "",
@@ -119,7 +120,8 @@ def _event(event: Any, names: dict[str, str]) -> dict[str, Any]:
         "precision": date.precision or "" if date else "", "expression": date.expression if date else "",
         "claimant": names.get(event.claimed_by or "", event.claimed_by or ""),
         "participants": [{"role": p.role, "name": names.get(p.actor_id or "") or p.text} for p in event.participants],
-        "locations": event.locations,
+        "locations": [place.name + (f" ({', '.join(x for x in (place.feature, place.admin1 or place.country) if x)})"
+                                    if place.country else "") for place in event.locations],
         "numbers": [(q.text or f"{q.value:g}") + (f" ({q.counts})" if q.counts else "") for q in event.quantities],
         "killed": event.casualties.killed if event.casualties else None,
         "injured": event.casualties.injured if event.casualties else None,

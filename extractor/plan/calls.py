@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from extractor.candidates.actors import ActorGroup, PlaceMention, find_actor_candidates, find_places, group_candidates
+from extractor.candidates.actors import ActorGroup, find_actor_candidates, group_candidates
+from extractor.candidates.places import PlaceMention, find_places
 from extractor.candidates.events import EventCandidate, find_event_candidates
 from extractor.candidates.quotes import QuoteCandidate, find_quotes
 from extractor.candidates.attribution import attribute_sentence, find_speech_cue

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from extractor.grounding.align import align, find_all
 from extractor.linguistic.lexicon import ORG_WORDS
+from extractor.rules.codes import actor_codes
 from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, joins, same_actor, tokens
 from extractor.schemas import Actor, ActorType, Span
 
@@ -153,9 +154,10 @@ class ActorRegistry:
             others = [o for j, other in enumerate(found) if j != index - 1 for o in other]
             mentions = [m for m in spans if not any(o.start <= m.start and m.end <= o.end and
                                                     o.end - o.start > m.end - m.start for o in others)]
+            aliases = sorted(n for n in cluster.names if n != canonical)
+            country, sector = actor_codes(canonical, cluster.type, cluster.title, aliases)
             result.append(Actor(id=f"A{index}", name=canonical, type=cluster.type, title=cluster.title,
-                                aliases=sorted(n for n in cluster.names if n != canonical),
-                                mentions=mentions))
+                                country=country, sector=sector, aliases=aliases, mentions=mentions))
         return result
 
 

@@ -228,3 +228,41 @@ def test_cli_view_writes_the_page_and_reports_the_bad_line(run_dir: Path, tmp_pa
     assert "4 article(s), 1 failed record(s), 1 unreadable line(s)" in " ".join(result.output.split())
     html = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html and "\\u003cscript\\u003ewindow.__pwned" in html
+
+
+def test_the_map_puts_each_place_where_its_coordinates_say_and_the_filters_act_on_it(
+        open_page, page_file: Path, run_dir: Path) -> None:
+    results = {r.article.id: r for r in read_results(run_dir).results}
+    sample_id = next(iter(results))
+    sample = results[sample_id]
+    page = open_page(page_file)
+    markers = lambda: page.eval_on_selector_all(  # noqa: E731
+        "#markers circle.marker", """cs => cs.map(c => ({place: c.dataset.place, article: c.dataset.article,
+            events: c.dataset.event.split(' '), cx: +c.getAttribute('cx'), cy: +c.getAttribute('cy')}))""")
+    kurakhove = [m for m in markers() if m["place"] == "Kurakhove"]
+    expected = sorted(e.id for e in sample.events if any(p.name == "Kurakhove" for p in e.locations))
+    assert [sorted(m["events"]) for m in kurakhove] == [expected] and expected
+    place = next(p for e in sample.events for p in e.locations if p.name == "Kurakhove")
+    assert kurakhove[0]["cx"] == pytest.approx(place.lon + 180, abs=0.01)
+    assert kurakhove[0]["cy"] == pytest.approx(90 - place.lat, abs=0.01)
+    hostile_places = {m["place"] for m in markers() if m["article"] == "hostile"}
+    assert hostile_places == {"Kyiv"}
+    _show(page, "hostile")
+    page.click(f"#markers circle[data-article='{sample_id}'][data-place='Kurakhove']")
+    assert page.inner_text("#meta").startswith(sample_id)
+    assert (page.get_attribute("#detail", "data-kind"), page.get_attribute("#detail", "data-id")) == \
+        ("event", expected[0])
+    consult = {e.id for e in sample.events if e.type.value == "CONSULT"}
+    page.select_option("#f-type", "CONSULT")
+    shown = markers()
+    assert shown and all(m["article"] == sample_id and set(m["events"]) <= consult for m in shown)
+    assert "Kurakhove" not in {m["place"] for m in shown}
+    bars = page.eval_on_selector_all("#timeline rect.bar", "bs => bs.map(b => [b.dataset.day, b.dataset.type])")
+    assert {t for _, t in bars} == {"CONSULT"}
+    page.select_option("#f-type", "")
+    bars = page.eval_on_selector_all("#timeline rect.bar",
+                                     "bs => bs.map(b => [b.dataset.day, b.dataset.type, +b.dataset.count])")
+    dated = [e for r in results.values() if r.article.id in {"hostile", sample_id} for e in r.events
+             if e.date and e.date.value and e.type.value == "ASSAULT" and e.date.value.isoformat() == "2025-01-07"]
+    assert ["2025-01-07", "ASSAULT"] in [b[:2] for b in bars] and dated
+    assert page.errors == []

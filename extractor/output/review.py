@@ -20,11 +20,14 @@ from typing import Any
 
 from extractor.output.results import Results
 from extractor.output.spans import anchored
+from extractor.output.world_map import world_path
 from extractor.schemas import ArticleExtraction, Span
 
 TEMPLATE = "review_page.html"
 DATA_MARK = "__REVIEW_DATA__"
 HASH_MARK = "__SCRIPT_HASH__"
+WORLD_MARK = "__WORLD_PATH__"
+"""Where the country outlines go: path data of numbers and M/L/Z only (``world_map``)."""
 _SCRIPT = re.compile(r'<script id="review-script">(.*?)</script>', re.S)
 
 
@@ -36,7 +39,8 @@ def review_page(found: Results) -> str:
     if script is None:
         raise AssertionError(f"{TEMPLATE} has no review script")
     digest = base64.b64encode(hashlib.sha256(script.group(1).encode("utf-8")).digest()).decode()
-    before, after = template.replace(HASH_MARK, f"'sha256-{digest}'").split(DATA_MARK)
+    template = template.replace(HASH_MARK, f"'sha256-{digest}'").replace(WORLD_MARK, world_path())
+    before, after = template.split(DATA_MARK)
     return before + script_json(page_data(found)) + after
 
 
@@ -120,6 +124,8 @@ def _event(event: Any, names: dict[str, str]) -> dict[str, Any]:
         "precision": date.precision or "" if date else "", "expression": date.expression if date else "",
         "claimant": names.get(event.claimed_by or "", event.claimed_by or ""),
         "participants": [{"role": p.role, "name": names.get(p.actor_id or "") or p.text} for p in event.participants],
+        "places": [{"name": p.name, "lat": p.lat, "lon": p.lon, "geonamesId": p.geonames_id, "country": p.country or "",
+                    "feature": p.feature or ""} for p in event.locations],
         "locations": [place.name + (f" ({', '.join(x for x in (place.feature, place.admin1 or place.country) if x)})"
                                     if place.country else "") for place in event.locations],
         "numbers": [(q.text or f"{q.value:g}") + (f" ({q.counts})" if q.counts else "") for q in event.quantities],

@@ -70,6 +70,9 @@ def main() -> None:
                 if item["geonames_id"] is None:
                     counts["no id"] += 1
                     counts["no id, unresolved"] += place.geonames_id is None
+                    if place.geonames_id is not None:
+                        misses.append(f"  {item['text']!r} in {doc_id} ({item.get('note')}): resolved to "
+                                      f"{place.geonames_id} ({place.feature}, {place.country})")
                     continue
                 counts["with id"] += 1
                 if place.geonames_id == item["geonames_id"]:
@@ -88,7 +91,7 @@ def main() -> None:
           f"max {timings[-1]:.2f} ms over {len(timings)} articles")
     print(f"gazetteer resident memory: {memory:.0f} MiB")
     if misses:
-        print("wrong ids:")
+        print("wrong ids, and places outside the gazetteer given one:")
         print("\n".join(misses))
 
 

@@ -157,7 +157,7 @@ class Place(BaseModel):
     admin1: str | None = Field(None, description="First-level region: ISO 3166-2 ('UA-63'), else GeoNames' code.")
     lat: float | None = None
     lon: float | None = None
-    feature: str | None = Field(None, description="city, region, country or facility.")
+    feature: str | None = Field(None, description="city, region, country, continent or facility.")
 
 
 class Actor(BaseModel):

@@ -3,6 +3,7 @@
 from extractor import extract
 from extractor.linguistic.names import clean_name
 from extractor.rules.actors import ActorRegistry
+from extractor.schemas import ActorType
 
 TEXT = ("Kherson Governor Oleksandr Prokudin said one person was hurt. President Volodymyr Zelenskyy spoke. "
         "“We hold,” Zelenskyy said. Prokudin added more. Russia’s army advanced; Russia denied it.")
@@ -64,3 +65,12 @@ def test_brothers_sharing_a_surname_stay_two_actors_and_keep_their_own_mentions(
     assert mentions == {"Tamerlan Tsarnaev": [(0, "Tamerlan Tsarnaev"), (59, "Tamerlan")],
                         "Dzhokhar Tsarnaev": [(22, "Dzhokhar Tsarnaev"), (87, "Dzhokhar Tsarnaev"),
                                               (116, "Dzhokhar")]}
+
+
+def test_a_lower_case_description_joins_the_one_actor_whose_name_ends_in_it() -> None:
+    text = "The Ukrainian air force said it shot down drones. The air force said more, as did the Syrian army."
+    registry = ActorRegistry(text)
+    force = registry.add_group(["Ukrainian air force"], ActorType.MILITARY, None, set())
+    assert registry.add("air force", ActorType.MILITARY) is force
+    registry.add_group(["Syrian army"], ActorType.MILITARY, None, set())
+    assert [a.name for a in registry.actors()] == ["Ukrainian air force", "Syrian army"]

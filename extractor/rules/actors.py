@@ -59,8 +59,9 @@ class ActorRegistry:
                 guess_type(cleaned) == ActorType.PERSON:
             kind = ActorType.PERSON
         title = title or found_title
+        described = self._described(cleaned)
         for cluster in self.clusters:
-            if joins(cleaned, kind, cluster.names, cluster.type):
+            if cluster in described or joins(cleaned, kind, cluster.names, cluster.type):
                 if cleaned not in cluster.names:
                     cluster.names.append(cleaned)
                     if adjective:
@@ -141,6 +142,16 @@ class ActorRegistry:
                 if not any(m.start < span.end and span.start < m.end for m in mentions):
                     mentions.append(span)
         return sorted(mentions, key=lambda s: s.start)
+
+    def _described(self, name: str) -> list[_Cluster]:
+        """The one named actor a lower-case description stands for, when exactly one actor's name
+        ends in its words ("air force" in an article naming the "Ukrainian air force" only)."""
+        words = tokens(name)
+        if not words or not name[:1].islower():
+            return []
+        found = [c for c in self.clusters if c.type != ActorType.PERSON and
+                 any(len(tokens(n)) > len(words) and tokens(n)[-len(words):] == words for n in c.names)]
+        return found if len(found) == 1 else []
 
     def actors(self) -> list[Actor]:
         """Output actors, ids in order of first mention, each with all its non-overlapping mentions;

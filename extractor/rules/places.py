@@ -82,7 +82,7 @@ def resolve(name: str, feature_word: str | None, context: Context | frozenset[st
         inside = [e for e in pool if e.country == within.country and
                   (within.feature == "country" or e.admin1 == within.admin1)]
         pool = inside or pool
-    country = next((e for e in pool if e.feature == "country"), None)
+    country = next((e for e in pool if e.feature in {"country", "continent"}), None)
     if country is not None:
         return country
     best = max(pool, key=lambda e: e.population)
@@ -127,7 +127,7 @@ def geocode(text: str, mention: PlaceMention, context: Context | frozenset[str] 
     entry = resolve(mention.text, mention.feature_word, context, _within(text, mention))
     if entry is None:
         return Place(name=span.text, span=span)
-    return Place(name=span.text, span=span, geonames_id=entry.geonames_id or None, country=entry.country,
+    return Place(name=span.text, span=span, geonames_id=entry.geonames_id or None, country=entry.country or None,
                  admin1=entry.admin1, lat=entry.lat, lon=entry.lon, feature=entry.feature)
 
 

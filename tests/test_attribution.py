@@ -24,9 +24,21 @@ def _quote_speaker(text: str) -> str | None:
     ("The minister said: “We hold the line.”", "The minister"),
     ("Blinken said earlier Monday that China is the “biggest driver” of the war.", "Blinken"),
     ("“We hold the line.” The weather was cold.", None),
+    ("“We will not cut the budget,” Harbour City police Chief Anna Marsh said Monday.", "Chief Anna Marsh"),
+    ("“The bill is dead,” Sen. Paul Okafor (D-Ore.) said.", "Sen. Paul Okafor"),
+    ("“The bill is dead,” Rep. Lena Hart (R-Ohio), a budget committee member, said.", "Rep. Lena Hart"),
+    ("“We came for our sons,” Maria Ortiz, 52, said as the march began.", "Maria Ortiz"),
+    ("“Nothing has changed,” said county spokesman Tom Beale.", "Tom Beale"),
+    ("“Nothing has changed,” Vitter demanded.", "Vitter"),
+    ("“I am afraid for my children.” ― Rosa Delgado", "Rosa Delgado"),
 ])
 def test_quotation_speakers(text: str, speaker: str | None) -> None:
     assert _quote_speaker(text) == speaker
+
+
+def test_a_colon_closing_the_paragraph_before_names_the_speaker() -> None:
+    text = "The Harbour Gazette reports:\n\n“The mayor met the developers twice before the vote.”"
+    assert _quote_speaker(text) == "The Harbour Gazette"
 
 
 @pytest.mark.parametrize("text,speaker,content", [

@@ -22,21 +22,44 @@ SPEECH_VERBS = (
     "had said|has argued|has claimed|said in a statement|has learned|wants|hopes|expects|proposes|proposed|"
     "is proposing|called for|calls for|described|describes|agreed|disagreed|pledged|asserted|contended|"
     "maintained|testified|estimated|indicated|shows|showed|found|finds|revealed|reveals|complained|charged|"
-    "countered|boasted|joked|questioned|challenged|suggested|announced|predicts|told reporters|explained"
+    "countered|boasted|joked|questioned|challenged|suggested|announced|predicts|told reporters|explained|"
+    "demanded|shouted|yelled|remarked|quipped|conceded|asking|saying|tweeting|writing|adding|telling|declaring|"
+    "noting|arguing|shot back|fired back|retorted|echoed|exclaimed|pointed out|points out"
 )
+QUOTE_VERBS = SPEECH_VERBS + "|sang|sings|read|reads|chanted|interrupted|lectured|snapped|observed|recounted"
+"""Verbs that credit a quotation written beside them ("“…,” the letter reads"), but that report no
+speech without one ("she sang at the rally")."""
 _VERB = rf"(?:{SPEECH_VERBS})"
+_QUOTE_VERB = rf"(?:{QUOTE_VERBS})"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
 _TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)*|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Rev)\.|[A-Z][\w’'-]*)"
 _NAME = rf"(?:{_TOKEN}(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){{0,5}}{_TOKEN}"
 _NP = rf"(?:(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
 _SUBJECT = rf"(?:{_PRONOUN}|{_NP})"
 
+_FULL_NAME = rf"(?:{_TOKEN}\s+){{1,5}}{_TOKEN}"
+_DESCRIPTION = r"(?:[\w’'./-]+\s+){0,6}?"
 _AFTER_QUOTE = [
-    re.compile(rf"^\s*,?\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})\b"),
-    re.compile(rf"^\s*,?\s*(?P<s>{_NAME}),\s+[^“”\"\n]{{3,140}}?,\s+(?:also\s+)?(?P<v>{_VERB})\b"),
-    re.compile(rf"^\s*,?\s*(?P<v>{_VERB})\s+(?P<s>{_NAME}|{_PRONOUN})\b"),
+    re.compile(rf"^\s*,?\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_QUOTE_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<s>{_NAME})\s*,\s+[^“”\"\n]{{3,140}}?,\s+(?:also\s+)?(?P<v>{_QUOTE_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<v>{_QUOTE_VERB})\s+(?P<s>{_NAME}|{_PRONOUN})\b"),
+    re.compile(rf"^\s*,?\s*{_DESCRIPTION}(?P<s>{_FULL_NAME})\s+(?:also\s+)?(?P<v>{_QUOTE_VERB})\b"),
+    re.compile(rf"^\s*,?\s*(?P<v>{_QUOTE_VERB})\s+{_DESCRIPTION}(?P<s>{_FULL_NAME})\b"),
+    re.compile(rf"^\s*(?P<v>[―—–]+)\s*(?P<s>{_FULL_NAME})\b"),
 ]
-_BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+(?P<v>{_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")
+"""After a quotation: "…,” X said", "…,” X, a spokesman, said", "…,” said X", then a name after a
+description ("…,” Clinton campaign spokesman Brian Fallon said", "…,” said 9/11 widow Terry
+Strada"), and the dash of a quotation list ("“…” ― Pamela Padilla")."""
+_ASIDES = re.compile(r"\([^()\n]{1,40}\)|,\s*\d{1,3},")
+"""What stands between a speaker and the verb without changing who speaks: a party and state
+("Rep. Gwen Moore (D-Wis.) said"), an age ("Quina Jones, 25, said")."""
+_BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")
+_COLON_FORMS = [
+    _BEFORE_COLON,
+    re.compile(rf"(?:^|[.!?]\s+)(?P<v>{_QUOTE_VERB})\s+(?P<s>{_NAME})\s*:\s*$"),
+    re.compile(rf"(?:^|\n)\s*(?P<s>{_NAME})(?P<v>:)\s*$"),
+]
+"""Before a quotation: "X said: “…”", "Continued Stone: “…”", and a headline's "Kasich: ‘…’"."""
 _LEAD_IN = re.compile(r"^(?:(?:On|Earlier|Later|In|At|During|After|Before|Speaking)\b[^,]{0,80},\s*)")
 _SENTENCE_SUBJECT = re.compile(rf"^(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously)\s+)?(?P<v>{_VERB})\b")
 _TRAILING = re.compile(rf",\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})(?:\s+\w+){{0,3}}[.!?”\"]*$")
@@ -84,14 +107,20 @@ def _speaker(match: re.Match[str] | None) -> bool:
 def attribute_quote(text: str, outer_start: int, outer_end: int, sentence: Sentence | None,
                     paragraph_end: int) -> Attribution | None:
     """The speaker of a quotation: ``“...,” X said`` / ``said X``, ``X said: “...”``, ``X said ... “...”``."""
-    after = text[outer_end:min(paragraph_end, outer_end + 160)]
+    after = _ASIDES.sub(lambda m: " " * len(m.group()), text[outer_end:min(paragraph_end, outer_end + 160)])
     for pattern in _AFTER_QUOTE:
         if _speaker(match := pattern.match(after)):
             return _result(match, outer_end)
     start = sentence.start if sentence else max(0, outer_start - 300)
     before = text[start:outer_start]
-    if _speaker(match := _BEFORE_COLON.search(before)):
-        return _result(match, start)
+    for pattern in _COLON_FORMS:
+        if _speaker(match := pattern.search(before)):
+            return _result(match, start)
+    earlier = max(0, start - 200)
+    if not before.strip() and text[earlier:start].rstrip().endswith(":"):  # a colon closing the paragraph before
+        for pattern in _COLON_FORMS:
+            if _speaker(match := pattern.search(text[earlier:start].rstrip())):
+                return _result(match, earlier)
     lead = _LEAD_IN.match(before)
     offset = lead.end() if lead else 0
     if _speaker(match := _SENTENCE_SUBJECT.match(before[offset:])):

@@ -74,3 +74,7 @@ def test_a_lower_case_description_joins_the_one_actor_whose_name_ends_in_it() ->
     assert registry.add("air force", ActorType.MILITARY) is force
     registry.add_group(["Syrian army"], ActorType.MILITARY, None, set())
     assert [a.name for a in registry.actors()] == ["Ukrainian air force", "Syrian army"]
+    later = ActorRegistry(text)
+    description = later.add("the air force", ActorType.ORGANIZATION)
+    assert later.add("The Ukrainian air force") is description
+    assert [(a.name, a.type.value) for a in later.actors()] == [("Ukrainian air force", "MILITARY")]

@@ -253,3 +253,9 @@ def test_the_samples_actors_carry_country_and_sector_codes(result: ArticleExtrac
     assert codes["Ukrainian air force"] == ("UKR", "MIL")
     assert codes["Antony Blinken"] == ("USA", "GOV")
     assert codes["Oleksandr Prokudin"] == ("UKR", "GOV")
+
+
+def test_the_models_other_actor_air_force_is_the_ukrainian_air_force(result: ArticleExtraction) -> None:
+    assert [(a.name, a.type.value) for a in result.actors if "air force" in a.name] == [
+        ("Ukrainian air force", "MILITARY")]
+    assert "police" not in {a.name for a in result.actors}

@@ -66,8 +66,9 @@ class ActorRegistry:
                     cluster.names.append(cleaned)
                     if adjective:
                         cluster.adjectives.add(cleaned)
-                if cluster.type == ActorType.OTHER and kind != ActorType.OTHER and not guessed:
-                    cluster.type = kind
+                vague = (ActorType.OTHER, ActorType.ORGANIZATION)
+                if cluster.type in vague and kind not in vague and (not guessed or cluster in described):
+                    cluster.type = kind  # "the air force" (an organisation) is the Ukrainian air force
                 cluster.title = cluster.title or _clean_title(title, cleaned)
                 return cluster
         cluster = _Cluster(names=[cleaned], type=kind, title=_clean_title(title, cleaned),
@@ -144,13 +145,21 @@ class ActorRegistry:
         return sorted(mentions, key=lambda s: s.start)
 
     def _described(self, name: str) -> list[_Cluster]:
-        """The one named actor a lower-case description stands for, when exactly one actor's name
-        ends in its words ("air force" in an article naming the "Ukrainian air force" only)."""
+        """The one actor a lower-case description and a name ending in its words both stand for
+        ("air force" and the "Ukrainian air force", in either order), when exactly one qualifies."""
         words = tokens(name)
-        if not words or not name[:1].islower():
+        if not words:
             return []
-        found = [c for c in self.clusters if c.type != ActorType.PERSON and
-                 any(len(tokens(n)) > len(words) and tokens(n)[-len(words):] == words for n in c.names)]
+
+        def ends_in(longer: str, shorter: str) -> bool:
+            a, b = tokens(longer), tokens(shorter)
+            return len(a) > len(b) > 0 and a[-len(b):] == b
+
+        if name[:1].islower():
+            found = [c for c in self.clusters if c.type != ActorType.PERSON and any(ends_in(n, name) for n in c.names)]
+        else:
+            found = [c for c in self.clusters if c.type != ActorType.PERSON and
+                     all(n[:1].islower() and ends_in(name, n) for n in c.names)]
         return found if len(found) == 1 else []
 
     def actors(self) -> list[Actor]:

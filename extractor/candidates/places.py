@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.gazetteer import CITY_WORDS, REGION_WORDS, fold, gazetteer
+from extractor.linguistic.gazetteer import fold, gazetteer
 from extractor.linguistic.lexicon import EVENT_TRIGGERS, PLACE_NOUNS, SPEECH_LEMMAS, TITLE_NOUNS
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _LOCATIVE = frozenset("in at near outside inside around across over into through
                       "against from".split())
 """Prepositions after which a name NER did not call a place is one ("in Kursk", "against Sumy");
 "for Clinton", "with Obama" or "by Holt" name people."""
-MAJOR_CITY = 100_000
+NAMED_AFTER_OF = 100_000
 _HONORIFICS = TITLE_NOUNS | frozenset("mr mrs ms dr sir lord lady".split())
 _COMPASS = frozenset("north south east west northern southern eastern western central".split())
 
@@ -84,7 +84,7 @@ def _mislabelled_place(span: SpacySpan) -> bool:
 def _major_place(name: str) -> bool:
     """A region, or a city of 100,000 people or more, of this name: "the annexation of Crimea",
     "the Central Hospital of Maracay" name it even after "of"."""
-    return any(e.feature == "region" or (e.feature == "city" and e.population >= MAJOR_CITY)
+    return any(e.feature == "region" or (e.feature == "city" and e.population >= NAMED_AFTER_OF)
                for e in gazetteer().lookup(name) if e.feature == "region" or fold(e.name) == fold(name))
 
 
@@ -154,10 +154,10 @@ def _feature_word(token: Token) -> str | None:
     """The place noun a name is written with: the noun it modifies ("Kharkiv region", "Kherson and
     Sumy regions") or the one it names after "of" ("the town of Kurakhove")."""
     while token.dep_ in _CHAIN and token.head.i != token.i and token.head.i > token.i - 40:
-        if token.head.lower_ in PLACE_NOUNS | REGION_WORDS | CITY_WORDS and token.head.i > token.i:
+        if token.head.lower_ in PLACE_NOUNS and token.head.i > token.i:
             return token.head.lower_
         token = token.head
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in PLACE_NOUNS | CITY_WORDS:
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in PLACE_NOUNS:
         return token.head.head.lower_
     return None
 

@@ -27,16 +27,10 @@ from dataclasses import astuple, dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from extractor.linguistic.lexicon import CITY_WORDS, REGION_WORDS
+
 FEATURES: tuple[str, ...] = ("continent", "country", "region", "city", "facility")
 """What a place is, as ``Place.feature`` says it."""
-
-REGION_WORDS = frozenset("""region regions province provinces oblast oblasts state states governorate
-    governorates prefecture prefectures county counties district districts krai kray oblast' territory
-    canton cantons department departments voivodeship republic respublika okrug""".split())
-"""Words after a name that make it a first-level region ("the Kharkiv region", "Sumy Oblast")."""
-
-CITY_WORDS = frozenset("city cities town towns village villages capital".split())
-"""Words after (or before) a name that make it a settlement ("the town of Kurakhove")."""
 
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _DASHES = re.compile(r"[-‐‑–—.]+")
@@ -104,7 +98,7 @@ class Gazetteer:
         return list(self._countries.values())
 
 
-BUILD = 5
+BUILD = 6
 """The version of the index layout below; the cached index is rebuilt when it or a source changes."""
 
 

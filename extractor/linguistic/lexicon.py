@@ -93,8 +93,15 @@ STATEMENT_TYPES = ("ACCUSE",)
 """What a neutral statement about other actors can be: "X said Y is arming Z" accuses Y, or is no
 event. Threats, demands, refusals and praise have verbs of their own (warn, urge, reject, praise)."""
 
-PLACE_NOUNS = frozenset("""region regions province provinces oblast oblasts city cities town towns village
-    villages district districts state states county counties area areas""".split())
+REGION_WORDS = frozenset("""region regions province provinces oblast oblasts state states governorate
+    governorates prefecture prefectures county counties district districts krai kray oblast' territory
+    canton cantons voivodeship republic respublika okrug""".split())
+"""Words after a name that make it a first-level region ("the Kharkiv region", "Sumy Oblast")."""
+
+CITY_WORDS = frozenset("city cities town towns village villages capital".split())
+"""Words after (or before) a name that make it a settlement ("the town of Kurakhove")."""
+
+PLACE_NOUNS = REGION_WORDS | CITY_WORDS | frozenset("area areas".split())
 """Nouns that name a place: coordinated names before them are places ("Kherson and Sumy regions"),
 and what captures one takes territory."""
 

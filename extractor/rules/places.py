@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.candidates.places import PlaceMention
-from extractor.linguistic.gazetteer import CITY_WORDS, REGION_WORDS, GazetteerEntry, fold, gazetteer
+from extractor.linguistic.gazetteer import GazetteerEntry, fold, gazetteer
+from extractor.linguistic.lexicon import CITY_WORDS, REGION_WORDS
 from extractor.linguistic.names import same_nation
 from extractor.schemas import Place, Span
 

@@ -140,17 +140,19 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path:
                 killed.append(workers[0])
             time.sleep(0.1)
 
-    with serve(slow(grounded, 0.2)) as (url, _):
+    # Enough work (40 articles, 0.3 s a call) that both workers are still busy well after the second
+    # has started: a worker loads spaCy and the gazetteer first, and a short run could end before it.
+    with serve(slow(grounded, 0.3)) as (url, _):
         killer = threading.Thread(target=kill_one_worker)
         killer.start()
-        summary = extract_many(articles(24), tmp_path, options=BatchOptions(engine="ray", cache=False, concurrency=2,
+        summary = extract_many(articles(40), tmp_path, options=BatchOptions(engine="ray", cache=False, concurrency=2,
                                                                             steps=STEPS),
                                base_url=f"{url}/v1", **ENDPOINT)
         killer.join()
     done, failed, _ = read(tmp_path)
     assert killed, "no worker was killed"
-    assert sorted(done) == sorted(f"a{i}" for i in range(24)) and len(done) == len(set(done))
-    assert list(failed) == ["empty"] and summary.totals.done == 24
+    assert sorted(done) == sorted(f"a{i}" for i in range(40)) and len(done) == len(set(done))
+    assert list(failed) == ["empty"] and summary.totals.done == 40
 
 
 def test_the_embedded_model_runs_one_server_per_node_for_all_its_workers(

@@ -1,11 +1,16 @@
 """Geocode place mentions against the offline gazetteer, with the article as context.
 
-Of the places a name can be, the choice goes, in order, to:
+Of the places a name can be (``resolve``), the choice is narrowed, in order, by:
 1. the kind the words around it say: "the Kharkiv region" is the oblast, "the town of Kurakhove" a
    settlement;
-2. a place in one of the article's countries (those it names, or whose nationality it uses:
-   "Donetsk" in an article about Ukraine is the Ukrainian city, not the Russian town);
-3. the gazetteer's own order: a country before a city before a region, then population.
+2. the region or country written after it ("Selma, Ala.");
+3. a country (or continent) of that name, which wins outright;
+4. the article's regions and countries (those it names, or whose nationality it uses), unless a
+   namesake elsewhere is ten times as populous;
+5. population; and a region gives way to the city of its name in it.
+
+Country codes of names and nationality words live here too (``country_code``): the actors' codes
+and the article's countries both use them.
 """
 
 from __future__ import annotations

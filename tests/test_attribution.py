@@ -31,6 +31,9 @@ def _quote_speaker(text: str) -> str | None:
     ("“Nothing has changed,” said county spokesman Tom Beale.", "Tom Beale"),
     ("“Nothing has changed,” Vitter demanded.", "Vitter"),
     ("“I am afraid for my children.” ― Rosa Delgado", "Rosa Delgado"),
+    ("Her policy adviser, Tom Reyes, said: “We will not sign it.”", "Tom Reyes"),
+    ("Dana Whitlock, a county supervisor, told reporters: “We will not sign it.”", "Dana Whitlock"),
+    ("Famed trainer Lou Dalton once said: “Float first.”", "Lou Dalton"),
 ])
 def test_quotation_speakers(text: str, speaker: str | None) -> None:
     assert _quote_speaker(text) == speaker

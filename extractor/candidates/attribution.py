@@ -53,13 +53,18 @@ Strada"), and the dash of a quotation list ("“…” ― Pamela Padilla")."""
 _ASIDES = re.compile(r"\([^()\n]{1,40}\)|,\s*\d{1,3},")
 """What stands between a speaker and the verb without changing who speaks: a party and state
 ("Rep. Gwen Moore (D-Wis.) said"), an age ("Quina Jones, 25, said")."""
-_BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")
+_ADVERB = r"(?:(?:also|once|later|then|again|just|earlier|previously|simply|finally)\s+)?"
+_BEFORE_COLON = re.compile(rf"(?P<s>{_SUBJECT})\s+{_ADVERB}(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$")
 _COLON_FORMS = [
     _BEFORE_COLON,
+    re.compile(rf"(?P<s>{_NAME}),\s+[^“”\"\n,]{{3,100}},\s+{_ADVERB}(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$"),
+    re.compile(rf",\s+(?P<s>{_FULL_NAME}),\s+{_ADVERB}(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$"),
+    re.compile(rf"(?:^|[.!?]\s+){_DESCRIPTION}(?P<s>{_FULL_NAME})\s+{_ADVERB}(?P<v>{_QUOTE_VERB})(?:\s+\w+){{0,3}}\s*[:,]\s*$"),
     re.compile(rf"(?:^|[.!?]\s+)(?P<v>{_QUOTE_VERB})\s+(?P<s>{_NAME})\s*:\s*$"),
     re.compile(rf"(?:^|\n)\s*(?P<s>{_NAME})(?P<v>:)\s*$"),
 ]
-"""Before a quotation: "X said: “…”", "Continued Stone: “…”", and a headline's "Kasich: ‘…’"."""
+"""Before a quotation: "X said: “…”", "X once said: “…”", "X, a spokesman, said: “…”", "her
+adviser, Jake Sullivan, said: “…”", "Continued Stone: “…”", and a headline's "Kasich: ‘…’"."""
 _LEAD_IN = re.compile(r"^(?:(?:On|Earlier|Later|In|At|During|After|Before|Speaking)\b[^,]{0,80},\s*)")
 _SENTENCE_SUBJECT = re.compile(rf"^(?P<s>{_SUBJECT})\s+(?:(?:also|then|later|earlier|previously)\s+)?(?P<v>{_VERB})\b")
 _TRAILING = re.compile(rf",\s*(?P<s>{_SUBJECT})\s+(?:also\s+)?(?P<v>{_VERB})(?:\s+\w+){{0,3}}[.!?”\"]*$")

@@ -9,13 +9,13 @@
 
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.engine import Extractor, aextract, extract
-from extractor.errors import (ArchiveLookupError, ConfigError, ExtractionError, ExtractorError, InputError,
-                              ModelError, ModelStepError, ServerError)
+from extractor.errors import (ArchiveLookupError, ConfigError, DataError, ExtractionError, ExtractorError,
+                              InputError, ModelError, ModelStepError, ServerError)
 from extractor.input.article import make_article, read_article_file
 from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
 
-__all__ = ["ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "Endpoint", "ExtractionError", "Extractor",
+__all__ = ["ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "DataError", "Endpoint", "ExtractionError", "Extractor",
            "ExtractorError", "InputError", "ModelError", "ModelStepError", "PipelineOptions", "Run", "ServerError", "aextract",
            "aextract_many", "extract", "extract_dataset", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
 __version__ = "0.1.0"

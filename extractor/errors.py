@@ -34,6 +34,10 @@ class ModelError(ExtractorError, RuntimeError):
     """The local model is missing, corrupt or could not be assembled."""
 
 
+class DataError(ExtractorError, RuntimeError):
+    """Data the package ships (the map outlines) is missing or does not match its checksum."""
+
+
 class ServerError(ExtractorError, RuntimeError):
     """The local model server could not be started or stopped cleanly."""
 

@@ -121,3 +121,17 @@ def test_the_readme_table_of_sector_codes_is_the_schemas_table() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     rows = re.findall(r"^\s*\| `([A-Z]{3})` \| (.+?) \|$", readme, re.M)
     assert dict(rows) == SECTORS
+
+
+def test_map_data_that_does_not_match_its_checksum_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import DataError, ExtractorError
+    from extractor.output import world_map
+
+    world_map.world_path.cache_clear()
+    monkeypatch.setattr(world_map, "ATLAS_SHA256", "0" * 64)
+    try:
+        with pytest.raises(DataError, match="does not match its sha256") as raised:
+            world_map.world_path()
+        assert isinstance(raised.value, ExtractorError)
+    finally:
+        world_map.world_path.cache_clear()

@@ -14,6 +14,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from extractor.errors import DataError
+
 ATLAS = "world-atlas-countries-110m.json"
 ATLAS_SHA256 = "2516c915867c7baf18ddec727aec46c315541a07cfb3d79a6559b05d5e94eee8"
 WIDTH, HEIGHT = 360, 180
@@ -29,7 +31,8 @@ def world_path() -> str:
     """The SVG path data of every country outline (one ring a subpath), from the vendored atlas."""
     raw = resources.files("extractor.output").joinpath(ATLAS).read_bytes()
     if hashlib.sha256(raw).hexdigest() != ATLAS_SHA256:
-        raise AssertionError(f"{ATLAS} does not match its sha256: the vendored map data was changed")
+        raise DataError(f"{ATLAS} does not match its sha256 {ATLAS_SHA256[:12]}…: the vendored map data was "
+                        "changed; reinstall the package")
     topology = json.loads(raw)
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs = []

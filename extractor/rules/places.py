@@ -154,7 +154,7 @@ _IRREGULAR_DEMONYMS = {"german": "DEU", "germans": "DEU", "french": "FRA", "dutc
                        "spanish": "ESP", "portuguese": "PRT", "norwegian": "NOR", "icelandic": "ISL",
                        "kiwi": "NZL", "czech": "CZE", "slovak": "SVK", "kurdish": None, "palestinian": "PSE",
                        "american": "USA", "americans": "USA", "soviet": None, "british": "GBR", "brits": "GBR",
-                       "uk": "GBR", "israeli": "ISR", "israelis": "ISR", "yemeni": "YEM", "qatari": "QAT",
+                       "israeli": "ISR", "israelis": "ISR", "yemeni": "YEM", "qatari": "QAT",
                        "omani": "OMN", "bahraini": "BHR", "kuwaiti": "KWT", "iraqi": "IRQ", "iraqis": "IRQ",
                        "pakistani": "PAK", "bangladeshi": "BGD", "nepali": "NPL", "somali": "SOM",
                        "congolese": "COD", "malagasy": "MDG", "burmese": "MMR", "vietnamese": "VNM",

@@ -81,7 +81,7 @@ def test_perfect_predictions(polnear: GoldDocument) -> None:
     report = _scores(polnear, _prediction(polnear.text, PERFECT))
     assert report["micro"]["quotes_all"] == {"pred": 4, "gold": 3, "precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert report["micro"]["quotes_direct"] == {"pred": 3, "gold": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert report["speaker_accuracy"] == {"all": 1.0, "direct": 1.0}
+    assert report["speaker_accuracy"] == {"all": 1.0, "direct": 1.0, "pronoun": 1.0}
     assert report["grounding_rate"] == 1.0
 
 
@@ -105,6 +105,15 @@ def test_wrong_speaker_counts_against_speaker_accuracy_only(polnear: GoldDocumen
     report = _scores(polnear, _prediction(polnear.text, wrong))
     assert report["micro"]["quotes_direct"]["f1"] == 1.0
     assert report["speaker_accuracy"]["direct"] == 0.5
+
+
+def test_a_she_source_is_scored_against_the_name_it_stands_for(polnear: GoldDocument) -> None:
+    # gold: "She added that talks would resume"; "She" stands for Senator Jane Roe, named before it
+    assert polnear.quotes[1].speaker_start == 87
+    other = [("talks would resume", "indirect", "Tom Reyes")]
+    assert _scores(polnear, _prediction(polnear.text, other))["speaker_accuracy"]["pronoun"] == 0.0
+    right = [("talks would resume", "indirect", "Jane Roe")]
+    assert _scores(polnear, _prediction(polnear.text, right))["speaker_accuracy"]["pronoun"] == 1.0
 
 
 def test_duplicate_predictions_are_false_positives(polnear: GoldDocument) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.assembly.speakers import speaker_id
+from extractor.assembly.speakers import PRONOUNS, speaker_id
+from extractor.linguistic.names import PRONOUNS as PRONOUNS_ANY
 from extractor.candidates.quotes import QuoteCandidate
 from extractor.candidates.statements import ReportedCandidate, settled
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
@@ -22,6 +23,12 @@ ATTRIBUTED_REJECT_MIN_WORDS = 3
 the 1.5B model on llama-server rejects such fragments where llama-cpp-python's run kept them)."""
 INHERIT_WITHIN = 600
 """Characters within which an unattributed quotation continues the last attributed speaker."""
+PRONOUN_WITHIN = 800
+"""Characters back within which a salient person is what "he said" refers to."""
+SUBJECT_OPENING_WORDS = 2
+"""Words before a mention that still let it open its sentence as the subject ("But Mr. Obama")."""
+SENTENCE_OPENERS = frozenset({"but", "and", "then", "so", "still", "yet", "however,", "meanwhile,", "later,", "now,"})
+"""Words that may stand before a sentence's subject."""
 MIXED_COVER = 0.5
 STATEMENT_GAP = 60
 """Characters between two fragments of one statement: room for an attribution ("he said")."""
@@ -41,6 +48,7 @@ def assemble_quotes(text: str, sents: list[Sentence], candidates: list[QuoteCand
         warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): {', '.join(unjudged)}")
     quotes += _reported(text, sents, candidates, parsed, entities, registry, quotes)
     quotes.sort(key=lambda q: (q.span.start, q.span.end))
+    _resolve_pronouns(sents, quotes, registry)
     _inherit_speakers(quotes)
     for index, quote in enumerate(quotes, start=1):
         quote.id = f"Q{index}"
@@ -145,6 +153,35 @@ def _named(phrase: str) -> bool:
     """A speaker phrase that names someone ("Senator Jane Roe", "Ukraine’s military"), not a
     description ("the opposition", "many voters"): it may found an actor of its own."""
     return phrase[:1].isupper() and phrase.split()[0].lower() not in {"the", "a", "an", "some", "many", "most"}
+
+
+def _resolve_pronouns(sents: list[Sentence], quotes: list[Quote], registry: ActorRegistry) -> None:
+    """A "he"/"she" speaker is the last salient person it can stand for, within ``PRONOUN_WITHIN``
+    characters: the speaker of an earlier quote or a person opening a sentence (the subject news
+    style carries on), else the person mentioned last (``speaker_id``'s answer stands)."""
+    for index, quote in enumerate(quotes):
+        pronoun = (quote.speaker_name or "").strip().lower()
+        if pronoun not in PRONOUNS:
+            continue
+        people = registry.people(pronoun)
+        keys = {key for _, key in people}
+        salient = [(q.span.start, q.speaker) for q in quotes[:index] if q.speaker in keys]
+        salient += [(start, key) for start, key in people if _opens_sentence(sents, start)]
+        salient = [(start, key) for start, key in salient if quote.span.start - PRONOUN_WITHIN < start < quote.span.start]
+        if salient:
+            quote.speaker = max(salient, key=lambda found: found[0])[1]
+
+
+def _opens_sentence(sents: list[Sentence], start: int) -> bool:
+    """Whether a mention opens its sentence as its subject would: only an opening word ("But",
+    "Then") or a capitalised title ("Sen.", "Republican") before it, not "He said Putin"."""
+    sent = sentence_at(sents, start)
+    if sent is None:
+        return False
+    before = sent.text[:start - sent.start].split()
+    return len(before) <= SUBJECT_OPENING_WORDS and all(
+        word.lower() in SENTENCE_OPENERS or (word[:1].isupper() and word.lower() not in PRONOUNS_ANY)
+        for word in before)
 
 
 def _inherit_speakers(quotes: list[Quote]) -> None:

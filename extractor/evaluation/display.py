@@ -20,7 +20,8 @@ def print_report(report: Report, console: Console | None = None, title: str = "E
     console.print(table)
     data = report.as_dict()
     for subset, value in data["speaker_accuracy"].items():
-        console.print(f"speaker accuracy ({subset} quotes): {value:.3f}")
+        label = "he/she sources, against their antecedent" if subset == "pronoun" else f"{subset} quotes"
+        console.print(f"speaker accuracy ({label}): {value:.3f}")
     console.print(f"grounding rate: {data['grounding_rate']:.3f}")
     if report.documents:
         wall = sum(d.wall_time_s for d in report.documents) / len(report.documents)

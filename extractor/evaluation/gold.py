@@ -25,6 +25,8 @@ class GoldQuote:
     fragments: tuple[tuple[int, int], ...]
     direct: bool
     speaker: str = ""
+    speaker_start: int = -1
+    """Where the source phrase begins (-1 unknown): a pronoun source's antecedent is looked up before it."""
 
     @property
     def start(self) -> int:

@@ -54,7 +54,8 @@ def parse_ann(text: str) -> list[GoldQuote]:
             continue
         source = spans.get(link.get("Source", ""))
         quotes.append(GoldQuote(fragments=content[1], direct=content[2].lstrip()[:1] in QUOTE_MARKS,
-                                speaker=source[2] if source else ""))
+                                speaker=source[2] if source else "",
+                                speaker_start=source[1][0][0] if source else -1))
     return quotes
 
 

@@ -11,7 +11,11 @@ Matching rules (all spans are character offsets into the same text):
 - Statements: the same with a statement's fragments taken together (PolNeAR joins the fragments
   of one attribution too): a predicted statement is right when a fragment matches a gold fragment.
 - Speaker accuracy: over found gold quotes whose source is a name (not a bare pronoun), the
-  predicted speaker shares a word of 3+ letters with the gold source.
+  predicted speaker shares a word of 3+ letters with the gold source. ``pronoun``: over found
+  gold quotes whose source is "he" or "she", the same against the pronoun's antecedent, the
+  nearest gold source before it that begins with a name ("The GOP candidate" and "who" do not)
+  and that the pronoun can stand for (the name list's gender of its first name, or of a fuller
+  gold name ending in it, is not the other one).
 - Actors, two ways: ``actors`` scores every gold PER/ORG/GPE mention (pronouns and nominals such
   as "he" or "police" included); ``actors_named`` only gold mentions whose text starts with a
   capital letter (sentence-initial pronouns such as "She" or "His" left out), the mentions a tool that names
@@ -40,14 +44,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.evaluation.gold import GoldDocument
+from extractor.evaluation.gold import GoldDocument, GoldQuote
 from extractor.evaluation.kairos import scored_role
+from extractor.linguistic.gender import PRONOUN_GENDER, first_name_gender, title_gender
 from extractor.schemas import ArticleExtraction
 
 OVERLAP = 0.5
 QUOTE_MARKS = "“”\"‘’'«»„"
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "you", "his", "its", "their", "our", "my",
             "your", "said", "says", ""}
+_DETERMINERS = {"the", "a", "an", "one", "this", "that", "these", "those", "some", "many", "another", "who", "which"}
 _STOP = {"the", "and", "said", "for", "mr", "mrs", "ms"}
 
 
@@ -151,7 +157,7 @@ class Report:
         return {
             "documents": len(self.documents),
             "micro": {m: self.total(m).as_dict() for m in self.metrics()},
-            "speaker_accuracy": {s: round(self.speaker_accuracy(s), 4) for s in ("direct", "all")
+            "speaker_accuracy": {s: round(self.speaker_accuracy(s), 4) for s in ("direct", "all", "pronoun")
                                  if any(s in d.speaker for d in self.documents)},
             "grounding_rate": round(self.grounding_rate(), 4),
             "per_document": [{"id": d.id, "wall_time_s": d.wall_time_s, "tokens": d.tokens,
@@ -180,7 +186,7 @@ def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
     each gold attribution is found once; the speaker is right when a name word is shared (gold
     pronoun speakers are not scored). Scored for all attributions and for direct quotes alone."""
     names = {a.id: a.name for a in pred.actors}
-    text = gold.text
+    text, pronoun = gold.text, Ratio()
     for subset in ("all", "direct"):
         golds = [g for g in gold.quotes or [] if subset == "all" or g.direct]
         preds = [q for q in _top_level(pred.quotes) if subset == "all" or q.kind.value == "direct"]
@@ -197,14 +203,44 @@ def score_quotes(gold: GoldDocument, pred: ArticleExtraction, doc: DocScore) -> 
             if hit in found:
                 continue
             found.add(hit)
+            name = names.get(quote.speaker or "", quote.speaker_name or "")
             if golds[hit].speaker.strip().lower() not in PRONOUNS:
                 speaker.total += 1
-                name = names.get(quote.speaker or "", quote.speaker_name or "")
                 speaker.ok += bool(words(name) & words(golds[hit].speaker))
+            elif subset == "all" and (antecedent := _antecedent(gold, golds[hit])):
+                pronoun.total += 1
+                pronoun.ok += bool(words(name) & words(antecedent))
         counts.gold_found = len(found)
         doc.counts[f"quotes_{subset}"] = counts
         doc.speaker[subset] = speaker
+    if pronoun.total:
+        doc.speaker["pronoun"] = pronoun
     doc.counts["statements"] = _score_statements(gold, pred)
+
+
+def _antecedent(gold: GoldDocument, quote: GoldQuote) -> str | None:
+    """The name a gold "he"/"she" source stands for: the nearest gold source named before it whose
+    gender, as far as the name list knows it, is the pronoun's."""
+    wanted = PRONOUN_GENDER.get(quote.speaker.strip().lower())
+    if wanted is None or quote.speaker_start < 0:
+        return None
+    named = sorted((g for g in gold.quotes or [] if _proper(g.speaker) and
+                    0 <= g.speaker_start < quote.speaker_start), key=lambda g: g.speaker_start)
+    fuller = [g.speaker.split() for g in named if len(g.speaker.split()) >= 2]
+    for candidate in reversed(named):
+        parts = candidate.speaker.split()
+        firsts = [parts[0]] if len(parts) >= 2 else [f[0] for f in fuller if f[-1] == parts[-1]]
+        genders = {first_name_gender(f) or title_gender(f) for f in firsts} - {None}
+        if not genders or wanted in genders:
+            return candidate.speaker
+    return None
+
+
+def _proper(source: str) -> bool:
+    """A source phrase that begins with a name ("Mr. Podesta", "Rendell, a Clinton surrogate"), not a
+    pronoun, a relative or a description ("who", "The GOP candidate", "one questioner")."""
+    first = source.split()[0] if source.split() else ""
+    return first[:1].isupper() and first.lower().strip(".,") not in PRONOUNS | _DETERMINERS
 
 
 def _score_statements(gold: GoldDocument, pred: ArticleExtraction) -> Counts:

@@ -7,9 +7,11 @@ article (hallucinated) are refused so nothing ungrounded reaches the output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractor.grounding.align import align, find_all
+from extractor.linguistic.gender import HONORIFICS, PRONOUN_GENDER, Gender, first_name_gender, title_gender
 from extractor.linguistic.lexicon import ORG_WORDS
 from extractor.rules.codes import actor_codes
 from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, joins, same_actor, tokens
@@ -96,18 +98,43 @@ class ActorRegistry:
         """The model's type for an actor the rules could not type."""
         cluster.type = ActorType(type_)
 
-    def resolve_pronoun(self, before: int) -> str | None:
-        """The person mentioned last before offset ``before`` (for "he said"); a governor the model
-        typed GOVERNMENT is still a person."""
-        best, best_start = None, -1
+    def resolve_pronoun(self, before: int, pronoun: str = "") -> str | None:
+        """The person mentioned last before offset ``before`` whom ``pronoun`` can stand for."""
+        earlier = [key for start, key in self.people(pronoun) if start < before]
+        return earlier[-1] if earlier else None
+
+    def people(self, pronoun: str = "") -> list[tuple[int, str]]:
+        """(offset, key) of each mention of a person ``pronoun`` can stand for, in text order: "she"
+        skips a man that the name list, an honorific or a title makes one; a governor the model
+        typed GOVERNMENT is still a person, a capitalised phrase of no gender and no title not."""
+        wanted = PRONOUN_GENDER.get(pronoun.strip().lower())
+        found = []
         for cluster in self.clusters:
-            if not _person_like(cluster):
+            gender = self.gender(cluster) if _person_like(cluster) else None
+            if not _person_like(cluster) or (wanted and gender not in (None, wanted)) or \
+                    (cluster.type != ActorType.PERSON and not cluster.title and gender is None):
                 continue
-            for known in cluster.names:
-                for span in find_all(known, self.text):
-                    if best_start < span.start < before:
-                        best, best_start = cluster, span.start
-        return self.key(best) if best else None
+            found += [(span.start, self.key(cluster)) for known in cluster.names for span in find_all(known, self.text)]
+        return sorted(set(found))
+
+    def gender(self, cluster: _Cluster) -> Gender | None:
+        """Whether a person is "he" or "she": a gendered title ("spokeswoman"), an honorific before
+        a mention ("Mrs. Clinton"), else the first name of their fullest name; unknown otherwise."""
+        found = title_gender(cluster.title or "")
+        for name in cluster.names:
+            found = found or title_gender(" ".join(tokens(name)[:-1]))
+            for span in find_all(name, self.text) if not found else ():
+                before = _HONORIFIC_BEFORE.search(self.text, max(0, span.start - 12), span.start)
+                found = HONORIFICS.get(before.group(1).lower()) if before else None
+                if found:
+                    break
+        if found or cluster.type not in (ActorType.PERSON, ActorType.OTHER):
+            return found
+        for name in sorted(cluster.names, key=lambda n: len(tokens(n)), reverse=True):
+            words = tokens(name)
+            if len(words) >= 2:
+                return first_name_gender(words[0])
+        return None
 
     def resolve(self, name: str | None, create: bool = True) -> str | None:
         """The actor id for a name (speaker, agent, ...), adding it when it occurs in the text."""
@@ -179,6 +206,10 @@ class ActorRegistry:
             result.append(Actor(id=f"A{index}", name=canonical, type=cluster.type, title=cluster.title,
                                 country=country, sector=sector, aliases=aliases, mentions=mentions))
         return result
+
+
+_HONORIFIC_BEFORE = re.compile(r"\b([A-Za-z]+)\.?\s+$")
+"""The word just before a mention, for an honorific ("Mrs. ", "Mr ")."""
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

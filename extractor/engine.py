@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from extractor.assembly import assemble_article, merge_answers
+from extractor.assembly import assemble_article, merge_answers, without_answers
 from extractor.call.connection import Connection
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
@@ -73,7 +73,8 @@ class Extractor:
                 "chunk": [options.chunk_chars, options.chunk_overlap],
                 "reask": [options.max_reasks, options.reask_ungrounded], "schema_version": SCHEMA_VERSION,
                 "prompts": {step: template_hash(f"{step}.j2") for step in options.steps},
-                **({"keep_partial": True} if options.keep_partial else {})}
+                **({"keep_partial": True} if options.keep_partial else {}),
+                **({"ignore_answers": list(options.ignore_answers)} if options.ignore_answers else {})}
 
     def close(self) -> None:
         """Stop the local server if this extractor started it."""
@@ -154,7 +155,7 @@ class Extractor:
         if lost and not self.options.keep_partial:
             raise ModelStepError("; ".join(sorted(set(lost))))
         entities, events = merge_answers([c.step for c in plan.calls], answers)
-        built = assemble_article(plan, entities, events)
+        built = assemble_article(plan, without_answers(entities, self.options.ignore_answers), events)
         provenance = Provenance(
             backend=self.endpoint.backend, model=self.endpoint.model,
             prompt_templates={c.step: c.prompt.template_hash for c in plan.calls},

@@ -17,6 +17,11 @@ MAX_ARTICLE_CHARS = 1_000_000
 STEPS: tuple[str, ...] = ("entities", "events")
 """The model calls an article can get, in the order they are planned."""
 
+ANSWER_KINDS: tuple[str, ...] = ("actor_types", "other_actors", "quotations", "speakers", "reported")
+"""The kinds of answer the entities step gives, each of which an ablation may leave unused
+(``PipelineOptions.ignore_answers``): a listed actor's type, actors the list misses, whether a
+marked quotation is a quote, who said it, and which sentences report speech."""
+
 BACKEND_STEPS: dict[str, tuple[str, ...]] = {"local": ("entities",), "openai": STEPS}
 """The questions each backend is asked unless the steps are given (its capability profile). The
 embedded model is asked only what pays on dev (README, "Ablation"): the entities questions raise

@@ -20,6 +20,8 @@ from .output import ActorType, EventType
 
 ActorTypeName = Literal[tuple(t.value for t in ActorType)]  # type: ignore[valid-type]
 NO_EVENT = "NONE"
+NO_SPEAKER = "NONE"
+"""The answer to "who said this quotation?" when no listed actor did."""
 EventLabelName = Literal[(*(t.value for t in EventType), NO_EVENT)]  # type: ignore[valid-type]
 
 
@@ -131,8 +133,6 @@ class OtherActor(CompactModel):
 class QuoteJudgement(CompactModel):
     id: str = Field(description="candidate id, e.g. Q1")
     quote: bool = Field(description="true if words someone said or wrote; false for scare quotes, titles, names")
-    speaker: str | None = Field(None, description="name of who said it (resolve pronouns)")
-    cue: str | None = Field(None, description="speech verb, e.g. said")
 
     @field_validator("id")
     @classmethod
@@ -160,12 +160,24 @@ class ReportedItem(CompactModel):
 
 class EntitiesResponse(CompactModel):
     """A type for each listed actor (by id), actors the list misses, judgements of quote
-    candidates, and reported (indirect) speech."""
+    candidates, who said each quotation the rules cannot attribute (a listed actor's id or NONE),
+    and reported (indirect) speech."""
 
     actors: dict[str, ActorTypeName] = Field(description="listed actor id -> type")
     other: list[OtherActor] = Field(json_schema_extra={"maxItems": 4})
     quotes: list[QuoteJudgement]
+    speakers: dict[str, str] = Field(description="quotation id no attribution names -> listed actor id or NONE")
     reported: list[ReportedItem]
+
+    @field_validator("speakers")
+    @classmethod
+    def _listed_speakers(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        context = _grounding(info)
+        if context is None:
+            return value
+        return {_known(k, context.quote_ids, "a quote candidate id"):  # type: ignore[misc]
+                NO_SPEAKER if v.strip().upper() == NO_SPEAKER else _known(v, context.actor_ids, "a listed actor id")
+                for k, v in value.items()}
 
     @field_validator("actors")
     @classmethod

@@ -85,7 +85,7 @@ class FaultModel:
             return 200, {"content-type": "application/json"}, b"<html><body>502 Bad Gateway</body></html>"
         if kind == "foreign_quote":
             answer = stand_in_answer(request)
-            answer["quotes"] = [{"id": "Q99", "quote": True, "speaker": "Ignored Person", "cue": "said"}]
+            answer["quotes"] = [{"id": "Q99", "quote": True}]
             answer["other"].append({"name": "Vladimir Nonexistent", "type": "PERSON"})
             return json_reply(200, completion(request, answer))
         raise ValueError(kind)

@@ -130,7 +130,8 @@ def request_schema(request: dict) -> dict:
 def stand_in_answer(request: dict) -> dict:
     """A valid answer to an entities or events request, built from the ids its schema (or the
     compact grammar written from it) offers: every marked word takes the first type its trigger
-    allows, every actor asked about is an organisation, every quotation is a quote."""
+    allows, every actor asked about is an organisation, every quotation is a quote, said by the
+    first actor the list offers."""
     props = request_schema(request)["properties"]
     if "events" in props:
         return {"events": {e: p.get("enum", ["ASSAULT"])[0] for e, p in props["events"]["properties"].items()}}
@@ -140,7 +141,8 @@ def stand_in_answer(request: dict) -> dict:
     numbers = reported["items"]["properties"]["s"]["enum"] if reported.get("maxItems") != 0 else []
     return {"actors": {a: "ORGANIZATION" for a in props["actors"]["properties"]},
             "other": [{"name": "The army", "type": "MILITARY"}],
-            "quotes": [{"id": i, "quote": True, "speaker": "a witness", "cue": "said"} for i in ids],
+            "quotes": [{"id": i, "quote": True} for i in ids],
+            "speakers": {q: p["enum"][0] for q, p in props["speakers"]["properties"].items()},
             "reported": [{"s": n, "speaker": "Officials", "cue": "said"} for n in numbers if n % 5 == 1]}
 
 

@@ -88,3 +88,30 @@ def test_clause_openings_are_no_speakers() -> None:
     first, second = sentences(text)
     assert attribute_sentence(text, first) is None
     assert attribute_sentence(text, second).speaker == "the police"
+
+
+@pytest.mark.parametrize("text,statements", [
+    # a participle or a second verb continues its sentence's subject
+    ("Rival Jane Roe mocked the complaint, saying anybody who complains about a microphone is losing.",
+     [("Rival Jane Roe", "anybody who complains about a microphone is losing")]),
+    ("Maria Ortiz promised to keep supporting the mayor and said she would stand up to the attacks.",
+     [("Maria Ortiz", "to keep supporting the mayor"), ("Maria Ortiz", "she would stand up to the attacks")]),
+    # a document as subject: the statement is kept, its speaker is "It"
+    ("The city sent a letter Thursday. It says the campaign violated state law.",
+     [("It", "the campaign violated state law")]),
+    # a stance with an object and its complement
+    ("The Roe campaign called the charges unsubstantiated and false.",
+     [("The Roe campaign", "the charges unsubstantiated and false")]),
+    # another speaker's statement joined to the content is not part of it
+    ("The army said its forces captured a town, while local officials cited heavy losses in the fighting.",
+     [("The army", "its forces captured a town"), ("local officials", "heavy losses")]),
+    # a commitment's content is its infinitive, not an object
+    ("The senator vowed to block the bill. The suspect had pledged allegiance to the group.",
+     [("The senator", "to block the bill")]),
+])
+def test_reported_statements_from_the_parse(text: str, statements: list[tuple[str, str]]) -> None:
+    from extractor.candidates.statements import find_reported
+    from extractor.linguistic.nlp import parse
+
+    found = find_reported(parse(text), sentences(text))
+    assert [(r.speaker, text[r.content_start:r.content_end]) for r in found] == statements

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
-from extractor import Extractor, read_article_file, resolve_endpoint
+from extractor import ConfigError, Extractor, read_article_file, resolve_endpoint
+from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
+from extractor.settings import ANSWER_KINDS
 from tests.cassette_config import CASSETTES, cassette
 from tests.scenarios import INJECTION
 from tests.test_sample_article import OFFLINE
 
 
-def _result() -> ArticleExtraction:
+def _result(options: PipelineOptions | None = None) -> ArticleExtraction:
     config = resolve_endpoint(backend="local").with_base_url(OFFLINE)
-    with cassette(INJECTION.cassette), Extractor(config) as extractor:
+    with cassette(INJECTION.cassette), Extractor(config, options=options) as extractor:
         return extractor.extract(read_article_file(INJECTION.article, **INJECTION.meta))
 
 
@@ -52,3 +55,19 @@ def test_output_is_grounded_and_the_injected_instructions_are_not_followed() -> 
         ("ASSAULT", "struck"), ("ASSAULT", "injuring"), ("ASSAULT", "shot")]
     assert all(e.casualties is None for e in result.events)
     assert not any("500" in e.evidence.text for e in result.events)
+
+
+def test_an_ablation_leaves_a_kind_of_answer_unused_and_the_rules_decide_it() -> None:
+    # the 1.5B model's recorded answer types the news agency a COUNTRY; unused, the rules' type stands
+    assert {a.name: a.type.value for a in _result().actors}["AP"] == "COUNTRY"
+    ablated = _result(PipelineOptions(ignore_answers=("actor_types",)))
+    assert {a.name: a.type.value for a in ablated.actors}["AP"] == "ORGANIZATION"
+    every = _result(PipelineOptions(ignore_answers=ANSWER_KINDS))
+    rules = Extractor(steps=()).extract(read_article_file(INJECTION.article, **INJECTION.meta))
+    assert [(q.text, q.speaker_name) for q in every.quotes] == [(q.text, q.speaker_name) for q in rules.quotes]
+    assert [(a.name, a.type) for a in every.actors] == [(a.name, a.type) for a in rules.actors]
+
+
+def test_an_unknown_answer_kind_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"unknown answer kinds \['speaker'\]; choose from \['actor_types'"):
+        PipelineOptions(ignore_answers=("speaker",))

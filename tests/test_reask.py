@@ -29,7 +29,7 @@ def _model(first: str, second: str, seen: list[dict]):
         seen.append(request)
         if "events" not in request_schema(request)["properties"]:
             return _completion({"actors": {}, "other": [{"name": "The army", "type": "MILITARY"}], "quotes": [],
-                                "reported": []})
+                                "speakers": {}, "reported": []})
         retry = any("is not a marked event id" in str(m.get("content")) for m in request["messages"])
         marks = {mark: "NONE" for mark in _events_of(request)}
         return _completion({"events": {**marks, (second if retry else first): "ASSAULT"}})

@@ -36,7 +36,7 @@ def test_every_request_holds_the_article_verbatim(text: str, mode: str) -> None:
             return json_reply(200, completion(request, stand_in_answer(request)))
         function = request["tools"][0]["function"]
         answer = {"events": {}} if "events" in function["parameters"]["properties"] else \
-            {"actors": {}, "other": [], "quotes": [], "reported": []}
+            {"actors": {}, "other": [], "quotes": [], "speakers": {}, "reported": []}
         reply = completion(request, answer)
         reply["choices"][0]["message"].update(content=None, tool_calls=[{
             "id": "c", "type": "function", "function": {"name": function["name"], "arguments": json.dumps(answer)}}])

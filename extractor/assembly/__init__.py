@@ -29,6 +29,19 @@ class Assembly:
     warnings: list[str] = field(default_factory=list)
 
 
+def without_answers(entities: EntitiesResponse | None, ignored: tuple[str, ...]) -> EntitiesResponse | None:
+    """The entities answer with the ignored kinds (``ANSWER_KINDS``) emptied, as if not asked:
+    no types, no other actors, no quotation judgements, no speakers, no reported sentences."""
+    if entities is None or not ignored:
+        return entities
+    return entities.model_copy(update={
+        "actors": {} if "actor_types" in ignored else entities.actors,
+        "other": [] if "other_actors" in ignored else entities.other,
+        "quotes": [] if "quotations" in ignored else entities.quotes,
+        "speakers": {} if "speakers" in ignored else entities.speakers,
+        "reported": [] if "reported" in ignored else entities.reported})
+
+
 def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
                      events: EventsResponse | None) -> Assembly:
     """Build grounded actors, quotes and events from the plan's candidates and the two (merged)
@@ -38,7 +51,10 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
     warnings: list[str] = []
     registry = ActorRegistry(article.text)
     actor_of = _actors(plan, entities, registry)
-    quotes = assemble_quotes(article.text, plan.sentences, plan.candidates, plan.reported, entities, registry, warnings)
+    said_by = {quote_id: actor_of[actor_id] for quote_id, actor_id in (entities.speakers if entities else {}).items()
+               if actor_id in actor_of}
+    quotes = assemble_quotes(article.text, plan.sentences, plan.candidates, plan.reported, entities, said_by,
+                             registry, warnings)
     countries = article_countries(m.text for g in plan.actors if g.type == ActorType.COUNTRY for m in g.mentions)
     places = geocode_article(article.text, plan.places, countries)
     built_events = assemble_events(article, plan.sentences, events, plan.events, places, actor_of,
@@ -61,8 +77,8 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
 
 def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: ActorRegistry) -> dict[str, str]:
     """Seed the registry with the NER groups, apply the model's types by id, then add the actors
-    the model names that NER missed; returns listed id -> registry key. A speaker the model gave
-    as a listed id is read as that actor's name."""
+    the model names that NER missed; returns listed id -> registry key. A reported statement's
+    speaker the model gave as a listed id is read as that actor's name."""
     clusters = {}
     for group in plan.actors:
         names = list(dict.fromkeys(m.text for m in group.mentions))
@@ -76,7 +92,7 @@ def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: Acto
     for item in entities.other if entities else []:
         registry.add(item.name, item.type, item.title)
     names = {group.id: group.name for group in plan.actors}
-    for item in [*(entities.quotes if entities else []), *(entities.reported if entities else [])]:
+    for item in entities.reported if entities else []:
         if item.speaker in names:
             item.speaker = names[item.speaker]
     return {group_id: registry.key(cluster) for group_id, cluster in clusters.items()}
@@ -90,6 +106,7 @@ def merge_answers(steps: list[str], answers: list[Any]) -> tuple[EntitiesRespons
     merged_entities = EntitiesResponse(actors={k: v for a in entities for k, v in a.actors.items()},
                                        other=[x for a in entities for x in a.other],
                                        quotes=[x for a in entities for x in a.quotes],
+                                       speakers={k: v for a in entities for k, v in a.speakers.items()},
                                        reported=[x for a in entities for x in a.reported]) if entities else None
     merged_events = EventsResponse(events={k: v for a in events for k, v in a.events.items()}) if events else None
     return merged_entities, merged_events

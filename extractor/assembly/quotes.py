@@ -8,7 +8,7 @@ from extractor.candidates.quotes import QuoteCandidate
 from extractor.candidates.statements import ReportedCandidate, settled
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.candidates.attribution import attribute_quote, attribute_sentence, find_speech_cue
+from extractor.candidates.attribution import attribute_sentence, find_speech_cue, quotation_attribution
 from extractor.rules.reported import content_span, cue_span
 from extractor.schemas import Quote, QuoteKind, Span
 from extractor.schemas.response import EntitiesResponse, QuoteJudgement
@@ -35,14 +35,15 @@ STATEMENT_GAP = 60
 
 
 def assemble_quotes(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
-                    parsed: list[ReportedCandidate], entities: EntitiesResponse | None, registry: ActorRegistry,
-                    warnings: list[str]) -> list[Quote]:
+                    parsed: list[ReportedCandidate], entities: EntitiesResponse | None, said_by: dict[str, str],
+                    registry: ActorRegistry, warnings: list[str]) -> list[Quote]:
     """Direct quotes from judged candidates, then reported speech from rules and the model's list,
-    in text order, numbered Q1, Q2, ..."""
+    in text order, numbered Q1, Q2, ...; ``said_by`` is the model's speaker (a registry key) of
+    the quotations no attribution pattern names one for."""
     judgements: dict[str, QuoteJudgement] = {}
     for item in entities.quotes if entities else []:
         judgements.setdefault(item.id, item)
-    quotes = _direct(text, sents, candidates, judgements, registry)
+    quotes = _direct(text, sents, candidates, judgements, said_by, registry)
     unjudged = [c.id for c in candidates if c.id not in judgements]
     if entities is not None and unjudged:
         warnings.append(f"model did not judge {len(unjudged)} quote candidate(s): {', '.join(unjudged)}")
@@ -87,23 +88,18 @@ def _keep(candidate: QuoteCandidate, judged: QuoteJudgement | None, attributed: 
 
 
 def _direct(text: str, sents: list[Sentence], candidates: list[QuoteCandidate],
-            judgements: dict[str, QuoteJudgement], registry: ActorRegistry) -> list[Quote]:
-    """One direct quote per kept candidate; the rules' speaker wins over the model's."""
-    paras = paragraphs(text)
+            judgements: dict[str, QuoteJudgement], said_by: dict[str, str], registry: ActorRegistry) -> list[Quote]:
+    """One direct quote per kept candidate, its speaker from the attribution patterns; the model
+    was asked who said only the quotations they leave without one (``said_by``)."""
     quotes: list[Quote] = []
     for cand in candidates:
-        sentence = sentence_at(sents, cand.outer_start)
-        para_end = next((e for s, e in paras if s <= cand.outer_start < e), len(text))
-        rule = attribute_quote(text, cand.outer_start, cand.outer_end, sentence, para_end)
-        judged = judgements.get(cand.id)
-        if not _keep(cand, judged, rule is not None):
+        rule = quotation_attribution(text, sents, cand.outer_start, cand.outer_end)
+        if not _keep(cand, judgements.get(cand.id), rule is not None):
             continue
-        speaker = rule.speaker if rule else (judged.speaker if judged else None)
-        cue = rule.cue if rule else (judged.cue if judged else None)
-        quotes.append(Quote(id="", text=cand.text, kind=QuoteKind.DIRECT,
-                            speaker=speaker_id(registry, speaker, cand.outer_start),
-                            speaker_name=speaker, cue=cue, span=Span(start=cand.start, end=cand.end,
-                                                                     text=cand.text, alignment="detected")))
+        speaker = speaker_id(registry, rule.speaker, cand.outer_start) if rule else said_by.get(cand.id)
+        quotes.append(Quote(id="", text=cand.text, kind=QuoteKind.DIRECT, speaker=speaker,
+                            speaker_name=rule.speaker if rule else None, cue=rule.cue if rule else None,
+                            span=Span(start=cand.start, end=cand.end, text=cand.text, alignment="detected")))
     return quotes
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.linguistic.lexicon import FUNCTION_WORDS
-from extractor.linguistic.sentences import Sentence
+from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at
 
 SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|declared|announced|announces|wrote|writes|"
@@ -107,6 +107,12 @@ def _speaker(match: re.Match[str] | None) -> bool:
         return True
     return not any(w.lower().strip(".,") in FUNCTION_WORDS and w.lower().strip(".,") not in _SPEAKER_FUNCTION_WORDS
                    and not (len(w) > 1 and w.isupper()) for w in words)
+
+
+def quotation_attribution(text: str, sents: list[Sentence], outer_start: int, outer_end: int) -> Attribution | None:
+    """``attribute_quote`` for a quotation of the article: its sentence and paragraph looked up."""
+    para_end = next((e for s, e in paragraphs(text) if s <= outer_start < e), len(text))
+    return attribute_quote(text, outer_start, outer_end, sentence_at(sents, outer_start), para_end)
 
 
 def attribute_quote(text: str, outer_start: int, outer_end: int, sentence: Sentence | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.lexicon import REPORTING_LEMMAS, STANCE_LEMMAS
+from extractor.linguistic.lexicon import COMMITMENT_LEMMAS, REPORTING_LEMMAS, STANCE_LEMMAS
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -55,15 +55,53 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
         if token.pos_ == "VERB" and lemma in REPORTING_LEMMAS | STANCE_LEMMAS:
             content = next((c for c in token.children if c.dep_ == "ccomp"), None)
             if content is None and lemma in STANCE_LEMMAS:
-                content = next((c for c in token.children if c.dep_ in _STANCE_CONTENT), None)
-            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-            if content is not None and _speaker(subject):
-                found.append(_candidate(doc, sentence, token, content, subject))
+                deps = {"xcomp"} if lemma in COMMITMENT_LEMMAS else _STANCE_CONTENT
+                content = next((c for c in token.children if c.dep_ in deps), None)
+            subject = _subject(token)
+            if content is not None and (_speaker(subject) or _document(subject, token, lemma)):
+                found.append(_candidate(doc, sentence, token, content, subject, _complement(token, content)))
         elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             reported = _according(doc, sentence, token)
             if reported is not None:
                 found.append(reported)
     return [f for f in found if f.content_end - f.content_start > 0]
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or for a verb without one the subject of the verb it continues: a
+    participle ("X mocked it, saying ...") or a second verb ("X promised ... and said ...")."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None or verb.dep_ not in _CONTINUING or verb.head is verb:
+            return subject
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None
+        verb = verb.head
+    return None
+
+
+def _document(subject: Token | None, verb: Token, lemma: str) -> bool:
+    """ "It says the campaign violated ...": a document or statement as subject of a reporting
+    verb with a clause (its speaker stays unresolved, the statement is kept)."""
+    return subject is not None and subject.lower_ == "it" and lemma in REPORTING_LEMMAS and \
+        any(c.dep_ == "ccomp" for c in verb.children)
+
+
+def _complement(verb: Token, content: Token) -> Token:
+    """The last word of a statement's content: a stance's runs to the object's complement
+    ("called the charges unsubstantiated"); a content ends before another speaker's statement
+    joined to it ("said its forces captured a town, while officials cited casualties")."""
+    predicate = next((c for c in verb.children if c.dep_ == "oprd" and c.i > content.i), None)
+    last = predicate.right_edge if predicate is not None and content.dep_ == "dobj" else content.right_edge
+    other = next((c for c in content.rights if c.dep_ in ("advcl", "conj") and c.pos_ == "VERB" and
+                  c.lemma_.lower() in REPORTING_LEMMAS | STANCE_LEMMAS and
+                  any(s.dep_ in _SUBJECTS for s in c.children)), None)
+    if other is None:
+        return last
+    cut = other.left_edge.i - 1
+    while cut > content.i and content.doc[cut].dep_ in ("cc", "mark", "punct"):
+        cut -= 1
+    return content.doc[cut]
 
 
 def _speaker(subject: Token | None) -> bool:
@@ -75,6 +113,7 @@ def _speaker(subject: Token | None) -> bool:
 
 
 _DESCRIPTIONS = {"relcl", "appos", "acl"}
+_CONTINUING = {"advcl", "conj"}
 
 
 def _speaker_end(subject: Token) -> Token:
@@ -97,8 +136,9 @@ def _span(doc: Doc, first: Token, last: Token, sentence: Sentence) -> tuple[int,
     return start, end
 
 
-def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subject: Token) -> ReportedCandidate:
-    content_start, content_end = _span(doc, content.left_edge, content.right_edge, sentence)
+def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subject: Token,
+               last: Token) -> ReportedCandidate:
+    content_start, content_end = _span(doc, content.left_edge, last, sentence)
     first = content.left_edge
     if first.lower_ == "that" and first.dep_ == "mark":
         content_start = max(content_start, first.idx + len(first.text) + 1)

@@ -118,12 +118,16 @@ INSTRUMENT_NOUNS = frozenset("""drone missile rocket bomb artillery shell mortar
 REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(
     """accuse blame deny warn urge insist promise vow pledge predict allege charge complain concede
     agree disagree propose demand threaten believe think expect hope fear show find know see conclude
-    question point worry consider argue""".split()
+    question point worry consider argue feel suggest understand mention recall acknowledge admit assert
+    contend maintain emphasize stress reveal estimate indicate wonder doubt assume declare""".split()
 )
 """Verbs whose clausal complement is a reported statement or belief ("X said / warned / believes that ...")."""
 
 STANCE_LEMMAS = frozenset(
     """criticize criticise support endorse praise denounce oppose condemn back defend question seek want
-    call refuse decline offer propose reject deny urge demand blame accuse attack slam dismiss welcome""".split()
+    call refuse decline offer propose reject deny urge demand blame accuse attack slam dismiss welcome
+    cite plan encourage mention reference echo vow promise pledge threaten ask""".split()
 )
+COMMITMENT_LEMMAS = frozenset("vow promise pledge threaten plan".split())
+"""Stance verbs whose content is an infinitive only ("vowed to fight"; "pledged allegiance" is an act)."""
 """Verbs whose object or infinitive is the content of a stance ("X criticized the plan", "X wants to ...")."""

@@ -14,7 +14,7 @@ from extractor.candidates.actors import ActorGroup, find_actor_candidates, group
 from extractor.candidates.places import PlaceMention, find_places
 from extractor.candidates.events import EventCandidate, find_event_candidates
 from extractor.candidates.quotes import QuoteCandidate, find_quotes
-from extractor.candidates.attribution import attribute_sentence, find_speech_cue
+from extractor.candidates.attribution import attribute_sentence, find_speech_cue, quotation_attribution
 from extractor.candidates.statements import ReportedCandidate, find_reported, settled
 from extractor.linguistic.nlp import parse
 from extractor.linguistic.sentences import Sentence, sentences
@@ -22,7 +22,7 @@ from extractor.plan.chunks import Chunk, plan_chunks
 from extractor.plan.options import PipelineOptions
 from extractor.plan.prompts import RenderedPrompt, render
 from extractor.schemas import Article
-from extractor.schemas.response import NO_EVENT, EntitiesResponse, EventsResponse
+from extractor.schemas.response import NO_EVENT, NO_SPEAKER, EntitiesResponse, EventsResponse
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {"entities": EntitiesResponse, "events": EventsResponse}
 """The response model of each step (``extractor.settings.STEPS``)."""
@@ -71,18 +71,22 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     events = find_event_candidates(doc, sents, groups)
     reported = find_reported(doc, sents)
     open_questions = open_reported(article.text, sents, reported)
+    unattributed = {q.id for q in quotes if quotation_attribution(article.text, sents, q.outer_start, q.outer_end) is None}
     calls = []
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
         chunk_events = [e for e in events if chunk.start <= e.start < chunk.end and e.asks_model]
         chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
         ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors if g.uncertain],
-                   event_ids=[e.id for e in chunk_events])
+                   event_ids=[e.id for e in chunk_events],
+                   speaker_ids=[c.id for c in chunk.candidates if c.id in unattributed],
+                   listed_ids=[g.id for g in chunk_actors])
         types = {e.id: e.types for e in chunk_events}
         for step in options.steps:
             if step == "events" and not chunk_events:
                 continue
             model = RESPONSE_MODELS[step]
-            prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors)
+            prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors,
+                            ids["speaker_ids"])
             numbers = [n for n in chunk.sentence_numbers if n in open_questions]
             calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=numbers,
                                                                   event_types=types, **ids),
@@ -101,11 +105,15 @@ def open_reported(text: str, sents: list[Sentence], reported: list[ReportedCandi
 
 def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numbers: list[int],
                   actor_ids: list[str], event_ids: list[str],
-                  event_types: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+                  event_types: dict[str, tuple[str, ...]] | None = None, speaker_ids: list[str] = (),
+                  listed_ids: list[str] = ()) -> dict[str, Any]:
     """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, the
     actor and event maps get exactly the given ids as keys (the actors whose type the rules leave
     open, every marked word), and each marked word may only take
     the types its trigger can report (``event_types``) or NONE.
+
+    The speakers map gets the quotations no attribution pattern names a speaker for
+    (``speaker_ids``), each answered by a listed actor's id (``listed_ids``) or NONE.
 
     Under grammar-constrained decoding the model then cannot name a quotation, actor, event or
     sentence that does not exist, judges every quotation, actor and marked word exactly once, and
@@ -129,6 +137,10 @@ def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numb
         out = {k: walk(v, k) for k, v in node.items()}
         if key in ("actors", "events") and out.get("type") == "object":
             return by_id(actor_ids if key == "actors" else event_ids, out)
+        if key == "speakers" and out.get("type") == "object":
+            answer = {"type": "string", "enum": [*listed_ids, NO_SPEAKER]}
+            return {"type": "object", "properties": {i: dict(answer) for i in speaker_ids},
+                    "required": list(speaker_ids), "additionalProperties": False}
         if key == "quotes" and out.get("type") == "array":
             out["items"]["properties"]["id"] = {**out["items"]["properties"]["id"], "enum": list(quote_ids) or ["Q0"]}
             out["minItems"] = out["maxItems"] = len(quote_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractor.errors import ConfigError
-from extractor.settings import BACKEND_STEPS, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, STEPS
+from extractor.settings import ANSWER_KINDS, BACKEND_STEPS, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, STEPS
 
 HOSTED_REASKS = 2
 LOCAL_REASKS = 1
@@ -32,8 +32,15 @@ class PipelineOptions:
     """A model step whose output stayed invalid after the re-asks fails the article
     (``ModelStepError``); with ``keep_partial`` the article is kept without that step's answer
     and marked ``partial: true``."""
+    ignore_answers: tuple[str, ...] = ()
+    """Kinds of the model's answer (``ANSWER_KINDS``) that assembly leaves unused, as if the
+    question had not been asked: how an ablation measures what each kind of question adds."""
 
     def __post_init__(self) -> None:
+        unknown_answers = set(self.ignore_answers) - set(ANSWER_KINDS)
+        if unknown_answers:
+            raise ConfigError(f"unknown answer kinds {sorted(unknown_answers)}; choose from {list(ANSWER_KINDS)}")
+        object.__setattr__(self, "ignore_answers", tuple(sorted(set(self.ignore_answers))))
         if self.steps is None:
             return
         steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)

@@ -132,10 +132,10 @@ MARK_NOTES = {"entities": ", quotations marked [Qn]",
 
 
 def render(name: str, article: Article, sents: list[Sentence], quotes: list[QuoteCandidate],
-           events: list[EventCandidate], actors: list[ActorGroup]) -> RenderedPrompt:
+           events: list[EventCandidate], actors: list[ActorGroup], open_speakers: list[str] = ()) -> RenderedPrompt:
     """Render ``prompts/{name}.j2`` for one chunk into chat messages: the entities step sees the
-    chunk with its quotations marked and the listed actors; the events step only the sentences
-    around its marked words."""
+    chunk with its quotations marked, the listed actors and the quotations whose speaker it is
+    asked (``open_speakers``); the events step only the sentences around its marked words."""
     filename = f"{name}.j2"
     if name == "events":
         marks = {e.start: f"[{e.id}]" for e in events}
@@ -144,7 +144,7 @@ def render(name: str, article: Article, sents: list[Sentence], quotes: list[Quot
         marks = {q.outer_start: f"[{q.id}]" for q in quotes}
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
                   numbered_text=number_text(article.text, sents, marks), marks_note=MARK_NOTES[name] if marks else "",
-                  actors=[actor_line(g) for g in actors],
+                  actors=[actor_line(g) for g in actors], open_speakers=list(open_speakers) if name == "entities" else [],
                   marked=[marked_line(e) for e in events] if name == "events" else [])
     messages = [{"role": role, "content": template.render(**values).strip()}
                 for role, template in _sections(filename)]

@@ -145,6 +145,9 @@ def ablation(endpoint, names: list[str], cache: Path, limit: int | None, first: 
         metrics = list(next(iter(reports.values()))["micro"])
         for metric in metrics:
             table.add_row(metric, *[f"{reports[label]['micro'][metric]['f1']:.3f}" for label in runs])
+            if metric.startswith("quotes_"):
+                table.add_row(f"  {metric} P / R", *[f"{reports[label]['micro'][metric]['precision']:.2f} / "
+                                                     f"{reports[label]['micro'][metric]['recall']:.2f}" for label in runs])
         for subset in ("direct", "all", "pronoun"):
             if subset in next(iter(reports.values()))["speaker_accuracy"]:
                 table.add_row(f"speaker accuracy ({subset})",

@@ -74,7 +74,8 @@ class Extractor:
                 "reask": [options.max_reasks, options.reask_ungrounded], "schema_version": SCHEMA_VERSION,
                 "prompts": {step: template_hash(f"{step}.j2") for step in options.steps},
                 **({"keep_partial": True} if options.keep_partial else {}),
-                **({"ignore_answers": list(options.ignore_answers)} if options.ignore_answers else {})}
+                **({"ignore_answers": list(options.ignore_answers)} if options.ignore_answers else {}),
+                **({"unasked": list(options.unasked)} if options.unasked else {})}
 
     def close(self) -> None:
         """Stop the local server if this extractor started it."""

@@ -173,7 +173,7 @@ def test_sample_article_in_a_batch_replays_the_recorded_model_answers(tmp_path: 
     quote = next(q for q in result["quotes"] if q["speaker"] == actor_id and q["kind"] == "direct")
     assert (quote["span"]["start"], quote["span"]["end"]) == (1274, 1527)
     usage = result["provenance"]["usage"]
-    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["calls"]) == (1492, 77, 2)
+    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["calls"]) == (1456, 102, 2)
     assert usage["prompt_ms"] > 0 and usage["generation_ms"] > 0
 
 

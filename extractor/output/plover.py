@@ -36,7 +36,7 @@ PLOVER_CATEGORY: dict[EventType, str | None] = {
     EventType.ACCUSE: "DISAPPROVE",
     EventType.OTHER: None,
 }
-"""Our type -> PLOVER's category name (README table); ``None``: no PLOVER category."""
+"""Our type -> PLOVER's category name (table in docs/outputs.md); ``None``: no PLOVER category."""
 
 SOURCE_ROLES = frozenset({"agent"})
 TARGET_ROLES = frozenset({"target", "victim"})

@@ -63,7 +63,8 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     """Sentences, quotations, actor groups and event candidates of the whole article, then one call
     per step and chunk; each chunk is rendered with article-wide ids so the answers merge by union.
     The events step asks only about the words whose type needs a choice, and a chunk without one
-    gets no events call."""
+    gets no events call; who said a quotation is asked only where no pattern attributes it and the
+    profile asks it (``options.unasked``)."""
     sents = sentences(article.text)
     quotes = find_quotes(article.text)
     doc = parse(article.text)
@@ -71,6 +72,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     events = find_event_candidates(doc, sents, groups)
     reported = find_reported(doc, sents)
     open_questions = open_reported(article.text, sents, reported)
+    asks_speakers = "speakers" not in (options.unasked or ())
     unattributed = {q.id for q in quotes if quotation_attribution(article.text, sents, q.outer_start, q.outer_end) is None}
     calls = []
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
@@ -78,7 +80,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
         chunk_actors = [g for g in groups if any(chunk.start <= m.start < chunk.end for m in g.mentions)]
         ids = dict(quote_ids=[c.id for c in chunk.candidates], actor_ids=[g.id for g in chunk_actors if g.uncertain],
                    event_ids=[e.id for e in chunk_events],
-                   speaker_ids=[c.id for c in chunk.candidates if c.id in unattributed],
+                   speaker_ids=[c.id for c in chunk.candidates if c.id in unattributed and asks_speakers],
                    listed_ids=[g.id for g in chunk_actors])
         types = {e.id: e.types for e in chunk_events}
         for step in options.steps:
@@ -86,7 +88,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
                 continue
             model = RESPONSE_MODELS[step]
             prompt = render(step, article, chunk.sentences, chunk.candidates, chunk_events, chunk_actors,
-                            ids["speaker_ids"])
+                            ids["speaker_ids"], asks_speakers)
             numbers = [n for n in chunk.sentence_numbers if n in open_questions]
             calls.append(PlannedCall(prompt, model, narrow_schema(model.model_json_schema(), sentence_numbers=numbers,
                                                                   event_types=types, **ids),

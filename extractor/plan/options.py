@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractor.errors import ConfigError
-from extractor.settings import ANSWER_KINDS, BACKEND_STEPS, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES, STEPS
+from extractor.settings import (ANSWER_KINDS, BACKEND_STEPS, BACKEND_UNASKED, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES,
+                                OPTIONAL_QUESTIONS, STEPS)
 
 HOSTED_REASKS = 2
 LOCAL_REASKS = 1
@@ -35,12 +36,21 @@ class PipelineOptions:
     ignore_answers: tuple[str, ...] = ()
     """Kinds of the model's answer (``ANSWER_KINDS``) that assembly leaves unused, as if the
     question had not been asked: how an ablation measures what each kind of question adds."""
+    unasked: tuple[str, ...] | None = None
+    """Optional questions (``OPTIONAL_QUESTIONS``) left out of the request; ``None``: the
+    backend's profile (``BACKEND_UNASKED``), ``()``: ask them all."""
 
     def __post_init__(self) -> None:
         unknown_answers = set(self.ignore_answers) - set(ANSWER_KINDS)
         if unknown_answers:
             raise ConfigError(f"unknown answer kinds {sorted(unknown_answers)}; choose from {list(ANSWER_KINDS)}")
         object.__setattr__(self, "ignore_answers", tuple(sorted(set(self.ignore_answers))))
+        if self.unasked is not None:
+            unknown_questions = set(self.unasked) - set(OPTIONAL_QUESTIONS)
+            if unknown_questions:
+                raise ConfigError(f"unknown optional questions {sorted(unknown_questions)}; "
+                                  f"choose from {list(OPTIONAL_QUESTIONS)}")
+            object.__setattr__(self, "unasked", tuple(sorted(set(self.unasked))))
         if self.steps is None:
             return
         steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)
@@ -54,6 +64,7 @@ class PipelineOptions:
         local = backend == "local"
         return replace(
             self, steps=self.steps if self.steps is not None else BACKEND_STEPS[backend],
+            unasked=self.unasked if self.unasked is not None else BACKEND_UNASKED[backend],
             max_reasks=self.max_reasks if self.max_reasks is not None else (LOCAL_REASKS if local else HOSTED_REASKS),
             reask_ungrounded=self.reask_ungrounded if self.reask_ungrounded is not None else not local)
 

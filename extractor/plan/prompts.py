@@ -132,10 +132,12 @@ MARK_NOTES = {"entities": ", quotations marked [Qn]",
 
 
 def render(name: str, article: Article, sents: list[Sentence], quotes: list[QuoteCandidate],
-           events: list[EventCandidate], actors: list[ActorGroup], open_speakers: list[str] = ()) -> RenderedPrompt:
+           events: list[EventCandidate], actors: list[ActorGroup], open_speakers: list[str] = (),
+           asks_speakers: bool = True) -> RenderedPrompt:
     """Render ``prompts/{name}.j2`` for one chunk into chat messages: the entities step sees the
     chunk with its quotations marked, the listed actors and the quotations whose speaker it is
-    asked (``open_speakers``); the events step only the sentences around its marked words."""
+    asked (``open_speakers``; the instruction only where the profile asks who said,
+    ``asks_speakers``); the events step only the sentences around its marked words."""
     filename = f"{name}.j2"
     if name == "events":
         marks = {e.start: f"[{e.id}]" for e in events}
@@ -145,7 +147,7 @@ def render(name: str, article: Article, sents: list[Sentence], quotes: list[Quot
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
                   numbered_text=number_text(article.text, sents, marks), marks_note=MARK_NOTES[name] if marks else "",
                   actors=[actor_line(g) for g in actors], open_speakers=list(open_speakers) if name == "entities" else [],
-                  marked=[marked_line(e) for e in events] if name == "events" else [])
+                  marked=[marked_line(e) for e in events] if name == "events" else [], asks_speakers=asks_speakers)
     messages = [{"role": role, "content": template.render(**values).strip()}
                 for role, template in _sections(filename)]
     return RenderedPrompt(name=name, messages=messages, template_hash=template_hash(filename))

@@ -108,6 +108,18 @@ def test_clause_openings_are_no_speakers() -> None:
     # a commitment's content is its infinitive, not an object
     ("The senator vowed to block the bill. The suspect had pledged allegiance to the group.",
      [("The senator", "to block the bill")]),
+    # a relative clause's speaker is the noun it describes
+    ("Voters who say the senator lacks experience are still undecided.",
+     [("Voters", "the senator lacks experience")]),
+    # a topic preposition's object is what was said; a date or a place is not
+    ("The ambassador spoke about how the consulate had been taken over by armed men.",
+     [("The ambassador", "how the consulate had been taken over by armed men")]),
+    ("The farmers' union called for a ban on cheap imports. Officials warned against travel to the border region.",
+     [("The farmers' union", "a ban on cheap imports"), ("Officials", "travel to the border region")]),
+    ("The minister spoke on Tuesday in Kyiv.", []),
+    # an announcement or a confirmation is a stance with its object
+    ("The governor announced his resignation on Friday. The company confirmed the breach in a statement.",
+     [("The governor", "his resignation"), ("The company", "the breach")]),
 ])
 def test_reported_statements_from_the_parse(text: str, statements: list[tuple[str, str]]) -> None:
     from extractor.candidates.statements import find_reported

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.lexicon import COMMITMENT_LEMMAS, REPORTING_LEMMAS, STANCE_LEMMAS
+from extractor.linguistic.lexicon import COMMITMENT_LEMMAS, REPORTING_LEMMAS, STANCE_LEMMAS, TOPIC_PREPOSITIONS
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _STANCE_CONTENT = {"dobj", "xcomp"}
 _PERSONAL = {"he", "she", "they", "i", "we"}
+_RELATIVES = {"who", "that", "which"}
 _EDGE = " ,;:–—-“”\"'‘’"
 
 
@@ -57,6 +58,8 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
             if content is None and lemma in STANCE_LEMMAS:
                 deps = {"xcomp"} if lemma in COMMITMENT_LEMMAS else _STANCE_CONTENT
                 content = next((c for c in token.children if c.dep_ in deps), None)
+            if content is None:
+                content = _topic(token, lemma)
             subject = _subject(token)
             if content is not None and (_speaker(subject) or _document(subject, token, lemma)):
                 found.append(_candidate(doc, sentence, token, content, subject, _complement(token, content)))
@@ -69,14 +72,32 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
 
 def _subject(verb: Token) -> Token | None:
     """The verb's subject, or for a verb without one the subject of the verb it continues: a
-    participle ("X mocked it, saying ...") or a second verb ("X promised ... and said ...")."""
+    participle ("X mocked it, saying ...") or a second verb ("X promised ... and said ..."); for a
+    relative clause, the noun it describes ("voters who say ..." -> "voters")."""
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
+            return verb.head
         if subject is not None or verb.dep_ not in _CONTINUING or verb.head is verb:
             return subject
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None
         verb = verb.head
+    return None
+
+
+_NOT_TOPICS = {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL"}
+
+
+def _topic(verb: Token, lemma: str) -> Token | None:
+    """The object of the verb's topic preposition ("spoke about X", "called for X"), unless it is
+    a date, a place or a number ("said on Tuesday", "spoke in Kyiv" say nothing)."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or lemma not in TOPIC_PREPOSITIONS.get(prep.lower_, ()):
+            continue
+        target = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if target is not None and target.ent_type_ not in _NOT_TOPICS:
+            return target
     return None
 
 

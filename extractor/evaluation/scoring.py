@@ -52,7 +52,7 @@ from extractor.schemas import ArticleExtraction
 OVERLAP = 0.5
 QUOTE_MARKS = "“”\"‘’'«»„"
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "it", "i", "we", "you", "his", "its", "their", "our", "my",
-            "your", "said", "says", ""}
+            "your", "said", "says", "who", "which", "that", ""}
 _DETERMINERS = {"the", "a", "an", "one", "this", "that", "these", "those", "some", "many", "another", "who", "which"}
 _STOP = {"the", "and", "said", "for", "mr", "mrs", "ms"}
 

@@ -126,8 +126,21 @@ REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(
 STANCE_LEMMAS = frozenset(
     """criticize criticise support endorse praise denounce oppose condemn back defend question seek want
     call refuse decline offer propose reject deny urge demand blame accuse attack slam dismiss welcome
-    cite plan encourage mention reference echo vow promise pledge threaten ask""".split()
+    cite plan encourage mention reference echo vow promise pledge threaten ask announce confirm acknowledge
+    admit reveal disclose describe discuss express report""".split()
 )
+"""Verbs whose object or infinitive is the content of a stance ("X criticized the plan", "X wants to ...")."""
+
+TOPIC_PREPOSITIONS = {
+    "about": REPORTING_LEMMAS | STANCE_LEMMAS,
+    "on": frozenset("comment report speak talk remark elaborate weigh reflect focus".split()),
+    "for": frozenset("call ask push press argue plead appeal".split()),
+    "against": frozenset("warn argue speak rail campaign testify".split()),
+    "of": frozenset("warn speak accuse".split()),
+    "to": frozenset("respond reply refer point object".split()),
+}
+"""A speech verb's prepositional object that is what it says, when it has no clause or object:
+"spoke about how the consulate fell", "called for a ban", "responded to the remarks"."""
+
 COMMITMENT_LEMMAS = frozenset("vow promise pledge threaten plan".split())
 """Stance verbs whose content is an infinitive only ("vowed to fight"; "pledged allegiance" is an act)."""
-"""Verbs whose object or infinitive is the content of a stance ("X criticized the plan", "X wants to ...")."""

@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make extract   - install with the local model, then extract the sample article on it
-#   make test      - install, then run the offline test suite (cassette replay)
+#   make test      - install, then lint, type-check and run the offline test suite (cassette replay)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ LLAMA_CMAKE_ARGS = $(shell $(BIN)/python -c "from extractor.call.server_build im
 ARTICLE ?= tests/data/ukraine-drones-2025-01-07.txt
 OUT ?= out/sample.json
 
-.PHONY: extract test cassettes bench-sample venv install-dev install-browser install-local install-llama-cpp-python clean
+.PHONY: extract test lint cassettes bench-sample venv install-dev install-browser install-local install-llama-cpp-python clean
 
 # The review page's browser test drives Debian's Chromium through Playwright (no browser download).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -42,8 +42,13 @@ install-browser:
 	command -v chromium >/dev/null || $(SUDO) apt-get install -y -q chromium || \
 		($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
 
-test: install-dev install-browser
+test: install-dev install-browser lint
 	$(BIN)/python -m pytest
+
+# ruff (pyflakes, pycodestyle, import order) and mypy (with pydantic's plugin) over the package.
+lint: install-dev
+	$(BIN)/ruff check extractor schemas
+	$(BIN)/mypy extractor schemas
 
 cassettes: install-local
 	$(BIN)/python -m tests.record

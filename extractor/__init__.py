@@ -7,18 +7,41 @@
 >>> Run("out/run").actor("Zelenskyy").quotes()   # doctest: +SKIP
 """
 
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.engine import Extractor, aextract, extract
-from extractor.errors import (ArchiveLookupError, ConfigError, DataError, ExtractionError, ExtractorError,
-                              InputError, ModelError, ModelStepError, ServerError)
+from extractor.errors import (
+    ArchiveLookupError,
+    ConfigError,
+    DataError,
+    ExtractionError,
+    ExtractorError,
+    InputError,
+    ModelError,
+    ModelStepError,
+    ServerError,
+)
 from extractor.input.article import make_article, read_article_file
 from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
 
-__all__ = ["ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "DataError", "Endpoint", "ExtractionError", "Extractor",
-           "ExtractorError", "InputError", "ModelError", "ModelStepError", "PipelineOptions", "Run", "ServerError", "aextract",
-           "aextract_many", "extract", "extract_dataset", "extract_many", "make_article", "read_article_file", "resolve_endpoint"]
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from extractor.archive.queries import Run
+    from extractor.batch import BatchOptions, aextract_many, extract_many
+    from extractor.batch.ray_engine import extract_dataset
+
+__all__ = [
+    "ArchiveLookupError", "ArticleExtraction", "BatchOptions", "ConfigError", "DataError", "Endpoint",
+    "ExtractionError", "Extractor", "ExtractorError", "InputError", "ModelError", "ModelStepError",
+    "PipelineOptions", "Run", "ServerError", "aextract", "aextract_many", "extract", "extract_dataset",
+    "extract_many", "make_article", "read_article_file", "resolve_endpoint",
+]
+try:
+    __version__ = version("news-extractor")
+except PackageNotFoundError:  # a source tree on sys.path without an install
+    __version__ = "0+unknown"
 _BATCH = {"extract_many", "aextract_many", "BatchOptions"}
 
 

@@ -15,16 +15,23 @@ from rich.console import Console
 
 from extractor.call import model_store
 from extractor.call.endpoint import Endpoint, resolve_endpoint
+from extractor.call.retry import RetryPolicy
 from extractor.engine import Extractor
 from extractor.errors import ExtractorError
-from extractor.input.article import read_article_file
 from extractor.evaluation.loaders import FORMATS as GOLD_FORMATS
+from extractor.input.article import read_article_file
 from extractor.output.exports import EXPORTERS
-from extractor.plan.options import parse_steps
-from extractor.call.retry import RetryPolicy
-from extractor.plan.options import PipelineOptions
-from extractor.settings import (BACKEND_STEPS, DEFAULT_LOCAL_SERVER, EXIT_ERROR, EXIT_FAILED_RECORDS, LOCAL_SERVERS,
-                                LOCAL_SLOTS, MAX_ARTICLE_CHARS, REQUEST_TIMEOUT_S)
+from extractor.plan.options import PipelineOptions, parse_steps
+from extractor.settings import (
+    BACKEND_STEPS,
+    DEFAULT_LOCAL_SERVER,
+    EXIT_ERROR,
+    EXIT_FAILED_RECORDS,
+    LOCAL_SERVERS,
+    LOCAL_SLOTS,
+    MAX_ARTICLE_CHARS,
+    REQUEST_TIMEOUT_S,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news articles into grounded events, actors and quotes.")
@@ -56,8 +63,10 @@ KEEP_PARTIAL_OPTION = typer.Option(False, "--keep-partial",
                                         "'partial: true' (default: it is a failure of kind 'model').")
 
 
+SOURCE_HELP = "A batch output directory, a results.jsonl or one result's JSON."
 STEPS_HELP = ("Model steps: entities, events, both, or 'none' for rules only (default: the backend's "
-              f"questions: embedded model {','.join(BACKEND_STEPS['local'])}; hosted {','.join(BACKEND_STEPS['openai'])}).")
+              f"questions: embedded model {','.join(BACKEND_STEPS['local'])}; "
+              f"hosted {','.join(BACKEND_STEPS['openai'])}).")
 
 
 def _endpoint(model: str | None, base_url: str | None, api_key: str | None, backend: str | None,
@@ -146,8 +155,8 @@ def eval_command(
     """Score extraction against annotated news: a table on screen, the full report as JSON. An
     article whose model step failed is scored as it stands (kept, marked partial), never left out."""
     from extractor.evaluation import load_gold, score_documents
-    from extractor.evaluation.predictions import pair_with_predictions, read_predictions, run_extraction
     from extractor.evaluation.display import print_report
+    from extractor.evaluation.predictions import pair_with_predictions, read_predictions, run_extraction
 
     console = Console()
     with reported_errors():
@@ -167,8 +176,9 @@ def eval_command(
                     if error:
                         err.print(f"[red]failed[/] {doc.id}: {error}")
                     else:
+                        usage = result.provenance.usage
                         err.print(f"[dim]{doc.id}: {result.provenance.wall_time_s:.1f} s, "
-                                  f"{result.provenance.usage.prompt_tokens}+{result.provenance.usage.completion_tokens} tokens[/]")
+                                  f"{usage.prompt_tokens}+{usage.completion_tokens} tokens[/]")
                 pairs = list(run_extraction(docs, extractor, cache, progress, limit))
     report = score_documents(pairs)
     print_report(report, console, title=f"{fmt}: {gold}")
@@ -182,7 +192,8 @@ def batch_command(
     inputs: list[str] = typer.Argument(..., help="Files, directories (.txt/.json/.html), JSONL, CSV, WARC; "
                                                  "'-' reads JSONL from standard input."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: run.sqlite, results.jsonl, tables/."),
-    concurrency: Optional[int] = typer.Option(None, help="Requests in flight (default: the local server's slots, 8 hosted)."),
+    concurrency: Optional[int] = typer.Option(
+        None, help="Requests in flight (default: the local server's slots, 8 hosted)."),
     parse_processes: Optional[int] = typer.Option(
         None, "--parse-processes", min=0,
         help="spaCy worker processes once past the first records (0: parse in the batch process; "
@@ -267,7 +278,7 @@ def status_command(out: Path = typer.Argument(..., exists=True, file_okay=False,
 
 @app.command("view")
 def view_command(
-    source: Path = typer.Argument(..., exists=True, help="A batch output directory, a results.jsonl or one result's JSON."),
+    source: Path = typer.Argument(..., exists=True, help=SOURCE_HELP),
     out: Path = typer.Option(Path("review.html"), "--out", "-o", help="The HTML file to write."),
     open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
 ) -> None:
@@ -290,7 +301,7 @@ def view_command(
 
 @app.command("export")
 def export_command(
-    source: Path = typer.Argument(..., exists=True, help="A batch output directory, a results.jsonl or one result's JSON."),
+    source: Path = typer.Argument(..., exists=True, help=SOURCE_HELP),
     fmt: str = typer.Option(..., "--format", help=f"One of: {', '.join(EXPORTERS)}."),
     out: Path = typer.Option(..., "--out", "-o", help="plover: a JSONL file; labelstudio: a JSON file; "
                                                      "brat: a directory."),

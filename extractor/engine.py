@@ -49,7 +49,7 @@ class Extractor:
         endpoint = endpoint or resolve_endpoint(**endpoint_args)
         options = options or PipelineOptions()
         if steps is not None:
-            options = replace(options, steps=steps)
+            options = replace(options, steps=steps if isinstance(steps, str) else tuple(steps))
         self.options = options.for_backend(endpoint.backend)
         self._reasks = int(self.options.max_reasks or 0)
         self.connection = Connection(endpoint, limiter, transport)
@@ -60,7 +60,7 @@ class Extractor:
 
     @property
     def steps(self) -> tuple[str, ...]:
-        return self.options.steps
+        return self.options.asked_steps
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything that changes a result besides the article: model, weights and server, mode and
@@ -69,10 +69,10 @@ class Extractor:
         return {"backend": endpoint.backend, "model": endpoint.model, **endpoint.answer_identity(),
                 "mode": endpoint.mode, "temperature": endpoint.temperature, "seed": endpoint.seed,
                 "repeat_penalty": endpoint.repeat_penalty,
-                "max_tokens": endpoint.max_tokens, "steps": list(options.steps),
+                "max_tokens": endpoint.max_tokens, "steps": list(options.asked_steps),
                 "chunk": [options.chunk_chars, options.chunk_overlap],
                 "reask": [options.max_reasks, options.reask_ungrounded], "schema_version": SCHEMA_VERSION,
-                "prompts": {step: template_hash(f"{step}.j2") for step in options.steps},
+                "prompts": {step: template_hash(f"{step}.j2") for step in options.asked_steps},
                 **({"keep_partial": True} if options.keep_partial else {}),
                 **({"ignore_answers": list(options.ignore_answers)} if options.ignore_answers else {}),
                 **({"unasked": list(options.unasked)} if options.unasked else {})}
@@ -131,7 +131,8 @@ class Extractor:
         first call's error is reported, so the reason does not depend on timing)."""
         started = time.perf_counter()
         plan = self.plan(text, published=published, article_id=article_id, title=title, source=source, url=url)
-        usage, warnings = TokenUsage(), []
+        usage = TokenUsage()
+        warnings: list[str] = []
         answers: list[Any] = []
         if plan.calls:
             client = await self.connection.aclient()

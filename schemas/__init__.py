@@ -25,7 +25,7 @@ from .output import (
 )
 
 __all__ = [
-    "EVENT_TYPE_HINTS", "SCHEMA_VERSION", "SECTORS", "Actor", "ActorType", "Alignment", "Article", "ArticleExtraction", "Casualties",
-    "Event", "EventDate", "EventStatus", "EventType", "Participant", "Place", "Provenance", "Quantity", "Quote",
-    "QuoteKind", "Span", "TokenUsage",
+    "EVENT_TYPE_HINTS", "SCHEMA_VERSION", "SECTORS", "Actor", "ActorType", "Alignment", "Article",
+    "ArticleExtraction", "Casualties", "Event", "EventDate", "EventStatus", "EventType", "Participant", "Place",
+    "Provenance", "Quantity", "Quote", "QuoteKind", "Span", "TokenUsage",
 ]

@@ -12,17 +12,21 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from .output import ActorType, EventType
 
-ActorTypeName = Literal[tuple(t.value for t in ActorType)]  # type: ignore[valid-type]
 NO_EVENT = "NONE"
 NO_SPEAKER = "NONE"
 """The answer to "who said this quotation?" when no listed actor did."""
-EventLabelName = Literal[(*(t.value for t in EventType), NO_EVENT)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the closed lists are built from the enums at run time; a checker sees strings
+    ActorTypeName = str
+    EventLabelName = str
+else:
+    ActorTypeName = Literal[tuple(t.value for t in ActorType)]
+    EventLabelName = Literal[(*(t.value for t in EventType), NO_EVENT)]
 
 
 class GroundingContext(Protocol):
@@ -32,14 +36,23 @@ class GroundingContext(Protocol):
     states what it must provide, so the schemas depend on nothing of the extractor's.
     """
 
-    strict: bool
-    """Also reject answers that parse but do not ground (names not in the text), so that
-    instructor re-asks with the reason."""
-    quote_ids: frozenset[str]
-    actor_ids: frozenset[str]
-    event_ids: frozenset[str]
-    sentences: Mapping[int, str]
-    """The chunk's sentences by their article-wide number."""
+    @property
+    def strict(self) -> bool:
+        """Also reject answers that parse but do not ground (names not in the text), so that
+        instructor re-asks with the reason."""
+
+    @property
+    def quote_ids(self) -> frozenset[str]: ...
+
+    @property
+    def actor_ids(self) -> frozenset[str]: ...
+
+    @property
+    def event_ids(self) -> frozenset[str]: ...
+
+    @property
+    def sentences(self) -> Mapping[int, str]:
+        """The chunk's sentences by their article-wide number."""
 
     def name_in_article(self, name: str) -> bool: ...
 
@@ -96,7 +109,7 @@ class CompactModel(BaseModel):
     """A response model whose JSON schema is inlined and title-free."""
 
     @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Computed once per class (pydantic takes milliseconds, asked twice per request) and copied;
         weakly keyed, so the classes instructor derives per request are not kept alive."""
         if args or kwargs:
@@ -106,10 +119,8 @@ class CompactModel(BaseModel):
         return copy.deepcopy(_SCHEMAS[cls])
 
 
-def _known(value: str | None, ids: frozenset[str], what: str) -> str | None:
+def _known(value: str, ids: frozenset[str], what: str) -> str:
     """An id from the closed list (case and brackets forgiven), else a precise error to re-ask with."""
-    if value is None:
-        return None
     value = value.strip().strip("[]{}").upper()
     if value not in ids:
         raise ValueError(f"{value!r} is not {what}; use one of {sorted(ids)}")
@@ -175,7 +186,7 @@ class EntitiesResponse(CompactModel):
         context = _grounding(info)
         if context is None:
             return value
-        return {_known(k, context.quote_ids, "a quote candidate id"):  # type: ignore[misc]
+        return {_known(k, context.quote_ids, "a quote candidate id"):
                 NO_SPEAKER if v.strip().upper() == NO_SPEAKER else _known(v, context.actor_ids, "a listed actor id")
                 for k, v in value.items()}
 

@@ -53,6 +53,17 @@ def test_the_wheel_ships_schemas_and_prompts_inside_the_package(wheel: Path) -> 
             "extractor/prompts/events.j2", "extractor/prompts/_article.j2"} <= set(names)
 
 
+def test_the_wheel_is_typed_and_its_version_is_the_projects(wheel: Path) -> None:
+    import tomllib
+
+    import extractor
+
+    assert "extractor/py.typed" in zipfile.ZipFile(wheel).namelist()
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert wheel.name.startswith(f"news_extractor-{declared}-")
+    assert extractor.__version__ == declared
+
+
 def test_the_installed_wheel_replays_the_sample_like_the_source_tree(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

@@ -14,13 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from extractor.archive.registry import (ArchiveActorSummary, archive_actors, connect, parse_archive_id,
-                                        update_registry)
+
+from extractor.archive.registry import ArchiveActorSummary, archive_actors, connect, parse_archive_id, update_registry
 from extractor.archive.stories import Story, story_events
-from extractor.settings import STORE_NAME
 from extractor.errors import ArchiveLookupError, InputError
 from extractor.schemas import ArticleExtraction, Event, Quote
-
+from extractor.settings import STORE_NAME
 
 LOOKUP_RATIO = 5
 """A name asked for means the actor that used it this many times as often as all others together."""

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.archive.actors import ActorRecord, ArchiveActor, NameKey, name_key, pick_by_surname
-from extractor.settings import STORE_NAME
 from extractor.schemas import ActorType
+from extractor.settings import STORE_NAME
 
 ID_PREFIX = "AA"
 WRITE_ROWS = 10_000

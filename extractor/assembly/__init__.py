@@ -66,13 +66,18 @@ def assemble_article(plan: ArticlePlan, entities: EntitiesResponse | None,
     ids = registry.final_ids()
     names = {actor.id: actor.name for actor in actors}
     for quote in quotes:
-        quote.speaker = ids.get(quote.speaker, quote.speaker)
-        quote.speaker_name = names.get(quote.speaker, quote.speaker_name)
+        quote.speaker = _final(ids, quote.speaker)
+        quote.speaker_name = names.get(quote.speaker or "", quote.speaker_name)
     for event in built_events:
-        event.claimed_by = ids.get(event.claimed_by, event.claimed_by)
+        event.claimed_by = _final(ids, event.claimed_by)
         for participant in event.participants:
-            participant.actor_id = ids.get(participant.actor_id, participant.actor_id)
+            participant.actor_id = _final(ids, participant.actor_id)
     return Assembly(actors=actors, quotes=quotes, events=built_events, places=places, warnings=warnings)
+
+
+def _final(ids: dict[str, str], key: str | None) -> str | None:
+    """An actor key as the registry finally numbers it (a key it does not know stays as it is)."""
+    return ids.get(key, key) if key is not None else None
 
 
 def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: ActorRegistry) -> dict[str, str]:
@@ -89,12 +94,12 @@ def _actors(plan: ArticlePlan, entities: EntitiesResponse | None, registry: Acto
     for group_id, kind in (entities.actors if entities else {}).items():
         if group_id in clusters:
             registry.relabel(clusters[group_id], kind)
-    for item in entities.other if entities else []:
-        registry.add(item.name, item.type, item.title)
-    names = {group.id: group.name for group in plan.actors}
+    for other in entities.other if entities else []:
+        registry.add(other.name, other.type, other.title)
+    listed = {group.id: group.name for group in plan.actors}
     for item in entities.reported if entities else []:
-        if item.speaker in names:
-            item.speaker = names[item.speaker]
+        if item.speaker in listed:
+            item.speaker = listed[item.speaker]
     return {group_id: registry.key(cluster) for group_id, cluster in clusters.items()}
 
 

@@ -4,16 +4,27 @@ place, claimant and status, every one of them located in the text."""
 from __future__ import annotations
 
 from extractor.assembly.speakers import speaker_id
+from extractor.candidates.attribution import Attribution, attribute_sentence
 from extractor.candidates.events import EventCandidate
 from extractor.linguistic.sentences import Sentence, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.candidates.attribution import Attribution, attribute_sentence
 from extractor.rules.dates import find_time_expressions, resolve
 from extractor.rules.event_status import event_status
 from extractor.rules.event_types import event_mode
 from extractor.rules.quantities import casualty_kind, harvest_numbers
-from extractor.schemas import (Article, Casualties, Event, EventDate, EventType, Participant, Place, Quantity, Quote,
-                               QuoteKind, Span)
+from extractor.schemas import (
+    Article,
+    Casualties,
+    Event,
+    EventDate,
+    EventType,
+    Participant,
+    Place,
+    Quantity,
+    Quote,
+    QuoteKind,
+    Span,
+)
 from extractor.schemas.response import NO_EVENT, EventsResponse
 
 SUMMARY_CHARS = 80
@@ -72,7 +83,8 @@ def _one_per_happening(events: list[Event], of_candidate: dict[str, Event],
                 primary = of_candidate[root]
             root = by_id[root].mention_of if root in by_id else None
         while primary is not None and id(primary) in joined:
-            primary = next((e for e in events if any(m.start == primary.trigger.start for m in e.mentions)
+            at = primary.trigger.start if primary.trigger else -1
+            primary = next((e for e in events if any(m.start == at for m in e.mentions)
                             and id(e) not in joined), None)
         if primary is None or primary is event or primary.type != event.type:
             continue
@@ -118,7 +130,7 @@ def _claimant(text: str, sent: Sentence, candidate: EventCandidate, actor_of: di
     claimed_by = None
     if candidate.claim_cue is not None:
         same_verb = rule is not None and rule.cue_start == candidate.claim_cue
-        claimed_by = speaker_id(registry, rule.speaker, sent.start) if same_verb else None
+        claimed_by = speaker_id(registry, rule.speaker, sent.start) if rule is not None and same_verb else None
         claimed_by = claimed_by or actor_of.get(candidate.claimant or "")
     elif rule is not None and _reported_part(text, sent, rule, candidate):
         claimed_by = speaker_id(registry, rule.speaker, sent.start)
@@ -190,7 +202,8 @@ def _quantities(text: str, sent: Sentence, candidate: EventCandidate) -> tuple[l
     """Every digit number written in the sentence with what it counts; a count in the trigger's
     clause of a killing or wounding verb is the casualties."""
     dates = [(e.start, e.end) for e in find_time_expressions(text, sent.start, sent.end)]
-    quantities, killed, injured = [], None, None
+    quantities: list[Quantity] = []
+    killed, injured = None, None
     kind = casualty_kind(candidate.lemma)
     for value, span, noun in harvest_numbers(text, sent.start, sent.end, dates):
         if any(q.value == value for q in quantities):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from extractor.assembly.speakers import PRONOUNS, speaker_id
-from extractor.linguistic.names import PRONOUNS as PRONOUNS_ANY
+from extractor.candidates.attribution import attribute_sentence, find_speech_cue, quotation_attribution
 from extractor.candidates.quotes import QuoteCandidate
 from extractor.candidates.statements import ReportedCandidate, settled
+from extractor.linguistic.names import PRONOUNS as PRONOUNS_ANY
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at, sentence_by_number
 from extractor.rules.actors import ActorRegistry
-from extractor.candidates.attribution import attribute_sentence, find_speech_cue, quotation_attribution
 from extractor.rules.reported import content_span, cue_span
 from extractor.schemas import Quote, QuoteKind, Span
 from extractor.schemas.response import EntitiesResponse, QuoteJudgement
@@ -68,7 +68,7 @@ def _group_statements(text: str, quotes: list[Quote]) -> None:
         joined = previous is not None and quote.speaker is not None and quote.speaker == previous.speaker and \
             para_of[quote.id] == para_of[previous.id] and (
                 quote.span.start < previous.span.end or quote.span.start - previous.span.end <= STATEMENT_GAP)
-        if joined:
+        if joined and previous is not None:
             quote.statement = previous.statement
         else:
             count += 1
@@ -108,39 +108,39 @@ def _reported(text: str, sents: list[Sentence], candidates: list[QuoteCandidate]
     """Reported speech: the parse's reporting clauses first (several a sentence), then for the
     sentences they miss the attribution patterns, then the sentences the model names (with a cue
     we can locate); a content mostly covered by a direct quote is not repeated."""
-    found: list[tuple[int, str, Span, Span, bool]] = []
+    found: list[tuple[int, str | None, Span, Span, bool]] = []
     covered: set[int] = set()
     for item in parsed:
         cue = Span(start=item.cue_start, end=item.cue_end, text=text[item.cue_start:item.cue_end])
         content = Span(start=item.content_start, end=item.content_end,
                        text=text[item.content_start:item.content_end], alignment="detected")
         if settled(text, item):
-            found.append((item.speaker_start or item.cue_start, item.speaker, cue, content, _named(item.speaker)))
+            found.append((item.speaker_start or item.cue_start, item.speaker, cue, content, _named(item.speaker or "")))
             covered.add(item.sentence)
     rules: dict[int, tuple[str, Span]] = {}
     for sent in sents:
         rule = attribute_sentence(text, sent) if sent.index not in covered else None
         if rule:
             rules[sent.index] = (rule.speaker, Span(start=rule.cue_start, end=rule.cue_end, text=rule.cue))
-    for item in entities.reported if entities else []:
-        sent = sentence_by_number(sents, item.s)
-        if sent is None or item.s in rules or item.s in covered:
+    for answer in entities.reported if entities else []:
+        named = sentence_by_number(sents, answer.s)
+        if named is None or answer.s in rules or answer.s in covered:
             continue
-        cue = cue_span(text, sent, item.cue) or _any_cue(text, sent)
-        if cue is not None:
-            rules[item.s] = (item.speaker, cue)
+        located = cue_span(text, named, answer.cue) or _any_cue(text, named)
+        if located is not None:
+            rules[answer.s] = (answer.speaker, located)
     for number, (speaker, cue) in sorted(rules.items()):
         sent = sents[number - 1]
-        content = content_span(text, sent, cue)
-        if content is not None:
-            found.append((sent.start, speaker, cue, content, True))
+        reported = content_span(text, sent, cue)
+        if reported is not None:
+            found.append((sent.start, speaker, cue, reported, True))
     quotes: list[Quote] = []
-    for offset, speaker, cue, content, may_create in found:
+    for offset, phrase, cue, content, may_create in found:
         if any(_covered(content, q.span) > MIXED_COVER for q in direct):
             continue
         inside = any(content.start <= c.outer_start and c.outer_end <= content.end + 1 for c in candidates)
         quotes.append(Quote(id="", text=content.text, kind=QuoteKind.MIXED if inside else QuoteKind.INDIRECT,
-                            speaker=speaker_id(registry, speaker, offset, create=may_create), speaker_name=speaker,
+                            speaker=speaker_id(registry, phrase, offset, create=may_create), speaker_name=phrase,
                             cue=cue.text, span=content))
     return quotes
 
@@ -163,7 +163,8 @@ def _resolve_pronouns(sents: list[Sentence], quotes: list[Quote], registry: Acto
         keys = {key for _, key in people}
         salient = [(q.span.start, q.speaker) for q in quotes[:index] if q.speaker in keys]
         salient += [(start, key) for start, key in people if _opens_sentence(sents, start)]
-        salient = [(start, key) for start, key in salient if quote.span.start - PRONOUN_WITHIN < start < quote.span.start]
+        earliest = quote.span.start - PRONOUN_WITHIN
+        salient = [(start, key) for start, key in salient if earliest < start < quote.span.start]
         if salient:
             quote.speaker = max(salient, key=lambda found: found[0])[1]
 

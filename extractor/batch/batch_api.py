@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import openai
 
@@ -30,8 +30,8 @@ from extractor.settings import STORE_NAME
 MAX_REQUESTS_PER_FILE = 50_000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """The Batch API's documented limits for one input file."""
-CHAT_ENDPOINT = "/v1/chat/completions"
-COMPLETION_WINDOW = "24h"
+CHAT_ENDPOINT: Final = "/v1/chat/completions"
+COMPLETION_WINDOW: Final = "24h"
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 BATCH_PRICE_FACTOR = 0.5
 """Batch requests cost half the online price."""
@@ -361,7 +361,8 @@ def read_output_line(line: str) -> tuple[str, tuple[bytes, int, int] | None, str
     response, error = item.get("response"), item.get("error")
     if error:
         return custom_id, None, f"{error.get('code')}: {error.get('message')}"
-    if not isinstance(response, dict) or response.get("status_code") != 200 or not isinstance(response.get("body"), dict):
+    answered = isinstance(response, dict) and response.get("status_code") == 200
+    if not answered or not isinstance(response.get("body"), dict):
         body = response.get("body") if isinstance(response, dict) else None
         message = (body or {}).get("error", {}).get("message") if isinstance(body, dict) else None
         status = response.get("status_code") if isinstance(response, dict) else None

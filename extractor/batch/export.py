@@ -1,12 +1,13 @@
 """Write a run's outputs from its store: ``results.jsonl``, ``failures.jsonl`` and flat tables.
 
 Tables (CSV and Parquet, same columns): ``articles``, ``actors`` (with their country and sector
-codes), ``events``, ``quotes``, ``event_participants`` and ``event_places`` (geocoded); across articles, ``archive_actors``, ``story_events`` and
-``story_claims``. Actor, event and quote ids are per article, so rows join on
-``(article_id, actor_id)`` / ``(article_id, event_id)``; ``archive_actor_id`` (on actors, quote
-speakers and event participants) is the archive-wide id of the registry, updated first. Files are written under a temporary name
-and renamed, so a reader (or a killed run) never sees half a file; results stream from the store
-in batches, so memory does not grow with the archive.
+codes), ``events``, ``quotes``, ``event_participants`` and ``event_places`` (geocoded); across
+articles, ``archive_actors``, ``story_events`` and ``story_claims``. Actor, event and quote ids are
+per article, so rows join on ``(article_id, actor_id)`` / ``(article_id, event_id)``;
+``archive_actor_id`` (on actors, quote speakers and event participants) is the archive-wide id of
+the registry, updated first. Files are written under a temporary name and renamed, so a reader
+(or a killed run) never sees half a file; results stream from the store in batches, so memory does
+not grow with the archive.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -136,7 +138,7 @@ def rows(result: ArticleExtraction, archive: dict[str, str] | None = None) -> di
     return out
 
 
-def archive_rows(store: RunStore, run: str) -> dict[str, Any]:
+def archive_rows(store: RunStore, run: str) -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:
     """The across-archive tables' rows, streamed table by table (the registry must be up to date)."""
     con = connect(store.directory)
     try:

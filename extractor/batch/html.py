@@ -20,7 +20,7 @@ def article_from_html(html: str | bytes, url: str | None = None) -> HtmlArticle 
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         return None
     published = doc.date if doc.date and len(doc.date) == 10 else None
-    return HtmlArticle(text=doc.text, title=doc.title, published=published, url=doc.url or url)
+    return HtmlArticle(text=doc.text or "", title=doc.title, published=published, url=doc.url or url)

@@ -7,7 +7,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from extractor.batch.pricing import estimate_cost
-from extractor.batch.run import BatchCounters, BatchSummary, Outcome
+from extractor.batch.records import Outcome
+from extractor.batch.run import BatchCounters, BatchSummary
 from extractor.batch.store import RunCounts
 
 

@@ -92,7 +92,7 @@ class _ExtractBatch:
     """One Ray Data actor worker: an extractor and its own client, reused for every batch it gets."""
 
     def __init__(self, endpoint: Endpoint, steps: tuple[str, ...] | None, run: str, options: RayOptions):
-        from extractor.batch.run import default_concurrency
+        from extractor.batch.records import default_concurrency
         from extractor.engine import Extractor
 
         endpoint = _node_endpoint(endpoint, steps)
@@ -114,15 +114,16 @@ class _ExtractBatch:
         return list(await asyncio.gather(*(self._one(row) for row in rows)))
 
     async def _one(self, row: dict[str, Any]) -> dict[str, Any]:
-        from extractor.batch.run import extract_record
+        from extractor.batch.records import extract_record
         from extractor.batch.sources import InputRecord
 
         record_id, text = str(row.get("id") or ""), row.get("text")
-        outcome = {"run": self.run, "id": record_id, "origin": _text(row.get("origin")) or "ray", "content_hash": "",
+        origin = _text(row.get("origin")) or "ray"
+        outcome = {"run": self.run, "id": record_id, "origin": origin, "content_hash": "",
                    "status": "failed", "result": None, "reason": None, "kind": None}
         if not isinstance(text, str) or not text.strip():
             return {**outcome, "reason": "no text", "kind": "input"}
-        record = InputRecord(record_id, text, outcome["origin"], published=_text(row.get("published")),
+        record = InputRecord(record_id, text, origin, published=_text(row.get("published")),
                              title=_text(row.get("title")), url=_text(row.get("url")), source=_text(row.get("source")))
         outcome["content_hash"] = record.content_hash
         done = await extract_record(self.extractor, record)
@@ -153,7 +154,7 @@ def extract_dataset(ds: "ray.data.Dataset", *, endpoint: Endpoint | None = None,
     _require_ray()
     from ray.data import ActorPoolStrategy
 
-    from extractor.batch.run import run_key
+    from extractor.batch.records import run_key
     from extractor.call.endpoint import resolve_endpoint
     from extractor.engine import Extractor
 
@@ -165,7 +166,8 @@ def extract_dataset(ds: "ray.data.Dataset", *, endpoint: Endpoint | None = None,
     if run is None:
         run = run_key(Extractor(endpoint, options=_pipeline(steps, options)))
     return ds.map_batches(
-        _ExtractBatch, fn_constructor_kwargs=dict(endpoint=endpoint, steps=None if steps is None else tuple(steps), run=run,
+        _ExtractBatch,
+        fn_constructor_kwargs=dict(endpoint=endpoint, steps=None if steps is None else tuple(steps), run=run,
                                    options=options),
         batch_size=BATCH_ROWS, compute=ActorPoolStrategy(size=workers), num_cpus=per_worker)
 

@@ -10,8 +10,6 @@ model, prompts, schema and steps, so a change starts a new run instead of mixing
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import queue
 import threading
 import time
@@ -24,42 +22,35 @@ from typing import Any
 
 import openai
 
-from extractor.batch.batch_api import (BATCH_PRICE_FACTOR, ApiStore, BatchApi, BatchProgress, FileLimits,
-                                      PollPolicy, collect, split_files, wait_for)
+from extractor.batch.batch_api import (
+    BATCH_PRICE_FACTOR,
+    ApiStore,
+    BatchApi,
+    BatchProgress,
+    FileLimits,
+    PollPolicy,
+    collect,
+    split_files,
+    wait_for,
+)
 from extractor.batch.export import ExportPaths, export_run
 from extractor.batch.pricing import estimate_cost
+from extractor.batch.records import Outcome, default_concurrency, extract_record, run_key
 from extractor.batch.sources import InputFailure, InputRecord, SourceOptions, read_inputs
 from extractor.batch.store import BatchLock, RunCounts, RunStore
 from extractor.call.client import response_cache
-from extractor.call.offline import CaptureTransport, ReplayTransport
-from extractor.call.send import LOST, SALVAGED
 from extractor.call.endpoint import Endpoint, resolve_endpoint
 from extractor.call.limits import RequestLimiter
-from extractor.call.secrets import redact
+from extractor.call.offline import CaptureTransport, ReplayTransport
+from extractor.call.send import LOST, SALVAGED
 from extractor.engine import Extractor
-from extractor.errors import ConfigError, ExtractionError, InputError, ModelStepError
+from extractor.errors import ConfigError
 from extractor.linguistic.nlp import ParseWorkers, load_pipeline, parse_ahead
 from extractor.plan.options import PipelineOptions
 from extractor.schemas import ArticleExtraction
-from extractor.settings import (ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir,
-                                default_parse_processes)
+from extractor.settings import ENGINES, PARSE_PROCESSES_AFTER, PARSE_WINDOW, cache_dir, default_parse_processes
 
 Inputs = Iterable[str | Path | Mapping[str, Any] | InputRecord]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one input record in this invocation."""
-
-    id: str
-    origin: str
-    result: ArticleExtraction | None = None
-    error: str | None = None
-    kind: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.result is not None
 
 
 @dataclass
@@ -146,34 +137,6 @@ class BatchSummary:
 def _record_fields(record: InputRecord) -> dict[str, Any]:
     return {"id": record.id, "text": record.text, "origin": record.origin, "published": record.published,
             "title": record.title, "url": record.url, "source": record.source}
-
-
-async def extract_record(extractor: Extractor, record: InputRecord) -> Outcome:
-    """One record's outcome: its result, or the failure and its kind (see ``FAILURE_KINDS``; an
-    internal error's message has any secret redacted)."""
-    try:
-        result = await extractor.aextract(record.text, published=record.published, article_id=record.id or None,
-                                          title=record.title, source=record.source, url=record.url)
-    except InputError as exc:
-        return Outcome(record.id, record.origin, error=str(exc), kind="input")
-    except ModelStepError as exc:
-        return Outcome(record.id, record.origin, error=str(exc), kind="model")
-    except ExtractionError as exc:
-        return Outcome(record.id, record.origin, error=str(exc), kind="extraction")
-    except Exception as exc:  # noqa: BLE001 - one record's bug must not stop the archive
-        return Outcome(record.id, record.origin, error=redact(f"{type(exc).__name__}: {exc}"), kind="internal")
-    return Outcome(record.id, record.origin, result=result)
-
-
-def run_key(extractor: Extractor) -> str:
-    """The run's identity: model, prompts, schema version and steps (not the endpoint's address)."""
-    return hashlib.sha256(json.dumps(extractor.fingerprint(), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def default_concurrency(endpoint: Endpoint) -> int:
-    """As many requests as the local server decodes at once (llama-server's slots; one for
-    llama-cpp-python, which serialises them), and 8 for a hosted endpoint."""
-    return endpoint.slots if endpoint.backend == "local" else 8
 
 
 def make_extractor(options: BatchOptions, endpoint: Endpoint | None = None, **endpoint_args: Any

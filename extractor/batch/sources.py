@@ -18,13 +18,14 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from extractor.batch.html import article_from_html
 from extractor.errors import InputError
 from extractor.input.article import LONE_SURROGATE, check_text
 from extractor.schemas import Article
 from extractor.settings import MAX_ARTICLE_CHARS
+
 DIRECTORY_SUFFIXES = {".txt", ".json", ".html", ".htm"}
 DATE_FALLBACKS = ("published", "published_at", "publication_date", "date")
 
@@ -102,7 +103,7 @@ def _storable(item: Item) -> Item:
     names = [n for n in item.__dataclass_fields__ if n != "text"]
     dirty = {n: _escaped(getattr(item, n)) for n in names
              if isinstance(getattr(item, n), str) and LONE_SURROGATE.search(getattr(item, n))}
-    return replace(item, **dirty) if dirty else item
+    return replace(item, **dirty) if dirty else item  # type: ignore[arg-type]  # names from the dataclass
 
 
 def _escaped(value: str) -> str:
@@ -229,7 +230,7 @@ def _json_document(text: str, record_id: str, origin: str, options: SourceOption
             yield _from_mapping(item, where, options, fallback_id=fallback if options.fields.id not in item else None)
 
 
-def _jsonl(handle: BinaryIO, origin: str, options: SourceOptions) -> Iterator[Item]:
+def _jsonl(handle: Iterable[bytes], origin: str, options: SourceOptions) -> Iterator[Item]:
     for number, raw in enumerate(handle, 1):
         where = f"{origin}:{number}"
         if not raw.strip():

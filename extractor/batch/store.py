@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ class RunCounts:
     wall_s: float = 0.0
     partial: int = 0
     """Done records kept without a failed model step's answer (``keep_partial``)."""
-    reasons: dict[str, int] | None = None
+    reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:

@@ -89,10 +89,10 @@ def make_async_client(endpoint: Endpoint, limiter: RequestLimiter | None = None,
     """The async twin of ``make_client``; a ``limiter`` (shared by a batch) sits under the retries;
     ``transport`` answers in place of HTTP (``extractor.call.offline``: the Batch API path)."""
     inner = transport if transport is not None else limiter.wrap() if limiter is not None else None
-    transport: httpx.AsyncBaseTransport = AsyncRetryTransport(endpoint.retry, inner)
+    stack: httpx.AsyncBaseTransport = AsyncRetryTransport(endpoint.retry, inner)
     if (cache := response_cache(endpoint)) is not None:
-        transport = AsyncCachingTransport(cache, transport)
-    raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=transport), **_openai_kwargs(endpoint))
+        stack = AsyncCachingTransport(cache, stack)
+    raw = openai.AsyncOpenAI(http_client=httpx.AsyncClient(transport=stack), **_openai_kwargs(endpoint))
     raw.chat.completions.create = _sent_as_rendered(  # type: ignore[method-assign]
         raw.chat.completions.create, grammar=endpoint.backend == "local" and endpoint.mode == "json")
     return instructor.from_openai(raw, mode=endpoint.instructor_mode)

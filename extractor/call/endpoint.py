@@ -16,8 +16,14 @@ from extractor.call import secrets
 from extractor.call.model_store import DEFAULT_MODEL, FAST_MODEL
 from extractor.call.retry import RetryPolicy
 from extractor.errors import ConfigError
-from extractor.settings import (DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_SERVERS, LOCAL_SLOTS, MODEL_NAME_ENV,
-                                REQUEST_TIMEOUT_S)
+from extractor.settings import (
+    DEFAULT_LOCAL_SERVER,
+    LOCAL_CONTEXT,
+    LOCAL_SERVERS,
+    LOCAL_SLOTS,
+    MODEL_NAME_ENV,
+    REQUEST_TIMEOUT_S,
+)
 
 Backend = Literal["local", "openai"]
 BACKENDS: tuple[str, ...] = ("local", "openai")
@@ -97,7 +103,7 @@ class Endpoint:
         return replace(self, base_url=base_url)
 
 
-def resolve_endpoint(*, backend: Backend | None = None, model: str | None = None,
+def resolve_endpoint(*, backend: str | None = None, model: str | None = None,
                      base_url: str | None = None, api_key: str | None = None,
                      mode: str | None = None, local_model: str | None = None, fast: bool = False,
                      env: dict[str, str] | None = None, **settings: Any) -> Endpoint:

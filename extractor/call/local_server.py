@@ -24,8 +24,14 @@ from pathlib import Path
 import httpx
 
 from extractor.errors import ConfigError, ServerError
-from extractor.settings import (DEFAULT_LOCAL_SERVER, LOCAL_CONTEXT, LOCAL_PROMPT_CACHE_MIB, LOCAL_SERVERS,
-                                LOCAL_SLOTS, cache_dir)
+from extractor.settings import (
+    DEFAULT_LOCAL_SERVER,
+    LOCAL_CONTEXT,
+    LOCAL_PROMPT_CACHE_MIB,
+    LOCAL_SERVERS,
+    LOCAL_SLOTS,
+    cache_dir,
+)
 
 HOST = "127.0.0.1"
 

@@ -73,7 +73,7 @@ def salvage(completion: Any, response_model: type[BaseModel], grounding: Groundi
     for name, info in response_model.model_fields.items():
         origin = getattr(info.annotation, "__origin__", None)
         if origin is list:
-            data[name] = valid_items(data.get(name), info.annotation.__args__[0], relaxed)
+            data[name] = valid_items(data.get(name), getattr(info.annotation, "__args__")[0], relaxed)
         elif origin is dict:
             data[name] = valid_entries(data.get(name), response_model, name, relaxed)
     try:
@@ -101,7 +101,7 @@ def valid_entries(entries: Any, response_model: type[BaseModel], field: str, gro
     """The entries of an id -> label map that validate on their own (a known id, a label of the enum)."""
     if not isinstance(entries, dict):
         return {}
-    empty = {name: ({} if getattr(info.annotation, "__origin__", None) is dict else [])
+    empty: dict[str, Any] = {name: ({} if getattr(info.annotation, "__origin__", None) is dict else [])
              for name, info in response_model.model_fields.items()}
     kept = {}
     for key, value in entries.items():

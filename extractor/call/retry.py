@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from tenacity import (AsyncRetrying, RetryCallState, Retrying, retry_if_exception_type,
-                      retry_if_result)
+from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception_type, retry_if_result
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)

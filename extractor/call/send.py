@@ -27,7 +27,6 @@ from extractor.plan.calls import PlannedCall
 from extractor.schemas import TokenUsage
 from extractor.schemas.response import GroundingContext, grounded_by
 
-
 SALVAGED = "kept the valid part of the last answer"
 LOST = "produced no valid output after re-asks"
 """How the warnings of an answer that did not validate begin (after the step's name): the Batch
@@ -83,7 +82,7 @@ def server_timings(completion: Any) -> dict[str, Any]:
     """Cached prompt tokens and the server's own prompt/generation milliseconds, where reported:
     llama.cpp's ``timings`` object, or the OpenAI ``prompt_tokens_details.cached_tokens``."""
     extra = getattr(completion, "model_extra", None) or {}
-    timings = extra.get("timings") if isinstance(extra.get("timings"), dict) else {}
+    timings = extra["timings"] if isinstance(extra.get("timings"), dict) else {}
     details = getattr(getattr(completion, "usage", None), "prompt_tokens_details", None)
     cached = timings.get("cache_n", getattr(details, "cached_tokens", None))
     return {"cached": int(cached) if isinstance(cached, (int, float)) else 0,

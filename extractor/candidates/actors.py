@@ -22,7 +22,8 @@ from extractor.linguistic.names import joins, rule_type, tokens
 from extractor.schemas import ActorType
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _JOINERS = frozenset({"of", "the", "for", "and"})
@@ -63,7 +64,8 @@ def find_actor_candidates(doc: Doc) -> list[ActorCandidate]:
         if start >= end or not _names_something(doc, start, end, label) or is_place_name(doc, start, end, label):
             continue
         names.setdefault((start, end), (label, title))
-    result, text = [], doc.text
+    result: list[ActorCandidate] = []
+    text = doc.text
     for (start, end), (label, title) in sorted(names.items()):
         in_title = any(a <= start < b for a, b in titles)
         if in_title and (label != "GPE" or doc[start - 1].lower_ == "of"):

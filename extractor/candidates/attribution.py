@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from extractor.linguistic.lexicon import FUNCTION_WORDS
 from extractor.linguistic.sentences import Sentence, paragraphs, sentence_at
@@ -34,7 +35,8 @@ _QUOTE_VERB = rf"(?:{QUOTE_VERBS})"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
 _TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)*|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Rev)\.|[A-Z][\w’'-]*)"
 _NAME = rf"(?:{_TOKEN}(?:\s+(?:of|the|de|van|von|al|bin|for)\s+|\s+)){{0,5}}{_TOKEN}"
-_NP = rf"(?:(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]ome|[Mm]any)"
+_NP = rf"(?:{_DETERMINER}\s+(?:[\w’'-]+\s+){{0,5}}[\w’'-]+|{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,2}})"
 _SUBJECT = rf"(?:{_PRONOUN}|{_NP})"
 
 _FULL_NAME = rf"(?:{_TOKEN}\s+){{1,5}}{_TOKEN}"
@@ -96,7 +98,7 @@ _SPEAKER_FUNCTION_WORDS = frozenset({"the", "a", "an", "another", "one", "two", 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 
 
-def _speaker(match: re.Match[str] | None) -> bool:
+def _speaker(match: re.Match[str] | None) -> TypeGuard[re.Match[str]]:
     """The match's subject can be a speaker: a pronoun, or a phrase holding no function word
     beyond determiners and name joiners ("He is not", "However", "On being" are clause openings
     the patterns catch, not speakers); an acronym ("US") is a name, not a stop word."""

@@ -18,8 +18,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from extractor.candidates.actors import ActorGroup
-from extractor.linguistic.lexicon import (EVENT_TRIGGERS, INSTRUMENT_NOUNS, PERSON_NOUNS, PLACE_NOUNS, SPEECH_LEMMAS,
-                                         STATEMENT_TYPES, VERB_ONLY_TRIGGERS)
+from extractor.linguistic.lexicon import (
+    EVENT_TRIGGERS,
+    INSTRUMENT_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    SPEECH_LEMMAS,
+    STATEMENT_TYPES,
+    VERB_ONLY_TRIGGERS,
+)
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -91,7 +98,8 @@ def find_event_candidates(doc: Doc, sents: list[Sentence], groups: list[ActorGro
     """Every trigger in text order, numbered E1, E2, ...; its role phrases name actor groups by id
     where they name an actor."""
     owner = {(m.start, m.end): g.id for g in groups for m in g.mentions}
-    found, text, tokens = [], doc.text, []
+    found: list[EventCandidate] = []
+    text, tokens = doc.text, []
     for token in doc:
         statement = _statement_about_others(token, owner)
         types = STATEMENT_TYPES if statement is not None else _by_object(token, trigger_types(token))
@@ -390,7 +398,7 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
     verb = token.pos_ == "VERB"
     lemma = token.lemma_.lower()
     for child in token.children:
-        dep, word = child.dep_, child.lower_
+        dep, form = child.dep_, child.lower_
         if verb and dep in _OBJECTS and any(r == "target" for r, _ in found):
             continue  # a second object is the parse's mistake, not a second target (coordination is)
         if child.ent_type_ in _TIME_LABELS:
@@ -405,19 +413,19 @@ def participants(token: Token, owner: dict[tuple[int, int], str],
                 child = token.head  # "the shop, which was damaged": the shop
             deployed = verb and lemma in _DEPLOYING_LEMMAS and child.lemma_.lower() in INSTRUMENT_NOUNS
             found.append(("instrument" if deployed else "target", child))
-        elif dep == "agent" or (dep == "prep" and word == "by" and not verb):
+        elif dep == "agent" or (dep == "prep" and form == "by" and not verb):
             found.extend(("agent", g) for g in child.children if g.dep_ == "pobj")
-        elif dep == "prep" and word == "from" and lemma in _TAKING_LEMMAS:
+        elif dep == "prep" and form == "from" and lemma in _TAKING_LEMMAS:
             found.extend(("victim", g) for g in child.children if g.dep_ == "pobj")  # "stole data from X"
-        elif not verb and dep == "prep" and word in {"at", "in"}:
+        elif not verb and dep == "prep" and form in {"at", "in"}:
             found.extend(("target", g) for g in child.children if g.dep_ == "pobj" and g.ent_type_ == "ORG")
-        elif dep == "prep" and word in _INSTRUMENT_PREPS:
+        elif dep == "prep" and form in _INSTRUMENT_PREPS:
             found.extend(("instrument", g) for g in child.children if g.dep_ == "pobj")
         elif not verb and dep == "poss":
             patient = child.tag_ == "PRP$" and lemma in _PATIENT_NOUNS  # "his arrest": he is arrested
             found.append(("target" if patient else "agent", child))
-        elif not verb and dep == "prep" and (word in {"on", "against", "of"} or
-                                             (word == "to" and _ADDRESSED_TYPES & set(trigger_types(token)))):
+        elif not verb and dep == "prep" and (form in {"on", "against", "of"} or
+                                             (form == "to" and _ADDRESSED_TYPES & set(trigger_types(token)))):
             found.extend(("target", g) for g in child.children if g.dep_ == "pobj"
                          and not (g.pos_ == "PROPN" and g.ent_type_ in {"LOC", "FAC"}))  # "on Oxford Street": where
         elif not verb and dep in {"amod", "compound", "nmod"} and child.i < token.i:

@@ -16,7 +16,8 @@ from extractor.linguistic.gazetteer import fold, gazetteer
 from extractor.linguistic.lexicon import EVENT_TRIGGERS, PLACE_NOUNS, SPEECH_LEMMAS, TITLE_NOUNS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT"})

@@ -50,7 +50,7 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
     spans = _double_quotes(text)
     spans += _single_quotes(text, spans)
     spans.sort()
-    candidates = []
+    candidates: list[QuoteCandidate] = []
     for outer_start, outer_end, closed in spans:
         inner_start = outer_start + 1
         inner_end = outer_end - 1 if closed else outer_end

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from extractor.evaluation.gold import GoldDocument
 from extractor.engine import Extractor
 from extractor.errors import ExtractorError
+from extractor.evaluation.gold import GoldDocument
 from extractor.schemas import Article, ArticleExtraction
 
 Progress = Callable[[GoldDocument, ArticleExtraction | None, str | None], None]

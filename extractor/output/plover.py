@@ -95,7 +95,7 @@ def _record(result: ArticleExtraction, event: Event, category: str, coded: date)
         "comment": event.summary,
         "extractor": {
             "articleId": article.id, "eventId": event.id, "type": event.type.value, "status": event.status.value,
-            "claimedBy": (result.actor(event.claimed_by).name if result.actor(event.claimed_by) else None),
+            "claimedBy": claimant.name if (claimant := result.actor(event.claimed_by)) else None,
             "dateExpression": event.date.expression if event.date else None,
             "datePrecision": event.date.precision if event.date else None,
             "evidence": [evidence.start, evidence.end],

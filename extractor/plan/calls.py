@@ -5,16 +5,17 @@ Everything here is deterministic and makes no request; the engine sends the plan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from extractor.candidates.actors import ActorGroup, find_actor_candidates, group_candidates
-from extractor.candidates.places import PlaceMention, find_places
-from extractor.candidates.events import EventCandidate, find_event_candidates
-from extractor.candidates.quotes import QuoteCandidate, find_quotes
 from extractor.candidates.attribution import attribute_sentence, find_speech_cue, quotation_attribution
+from extractor.candidates.events import EventCandidate, find_event_candidates
+from extractor.candidates.places import PlaceMention, find_places
+from extractor.candidates.quotes import QuoteCandidate, find_quotes
 from extractor.candidates.statements import ReportedCandidate, find_reported, settled
 from extractor.linguistic.nlp import parse
 from extractor.linguistic.sentences import Sentence, sentences
@@ -73,7 +74,8 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
     reported = find_reported(doc, sents)
     open_questions = open_reported(article.text, sents, reported)
     asks_speakers = "speakers" not in (options.unasked or ())
-    unattributed = {q.id for q in quotes if quotation_attribution(article.text, sents, q.outer_start, q.outer_end) is None}
+    unattributed = {q.id for q in quotes
+                    if quotation_attribution(article.text, sents, q.outer_start, q.outer_end) is None}
     calls = []
     for chunk in plan_chunks(sents, quotes, options.chunk_chars, options.chunk_overlap):
         chunk_events = [e for e in events if chunk.start <= e.start < chunk.end and e.asks_model]
@@ -83,7 +85,7 @@ def plan_article(article: Article, options: PipelineOptions) -> ArticlePlan:
                    speaker_ids=[c.id for c in chunk.candidates if c.id in unattributed and asks_speakers],
                    listed_ids=[g.id for g in chunk_actors])
         types = {e.id: e.types for e in chunk_events}
-        for step in options.steps:
+        for step in options.asked_steps:
             if step == "events" and not chunk_events:
                 continue
             model = RESPONSE_MODELS[step]
@@ -107,8 +109,8 @@ def open_reported(text: str, sents: list[Sentence], reported: list[ReportedCandi
 
 def narrow_schema(schema: dict[str, Any], *, quote_ids: list[str], sentence_numbers: list[int],
                   actor_ids: list[str], event_ids: list[str],
-                  event_types: dict[str, tuple[str, ...]] | None = None, speaker_ids: list[str] = (),
-                  listed_ids: list[str] = ()) -> dict[str, Any]:
+                  event_types: dict[str, tuple[str, ...]] | None = None, speaker_ids: Sequence[str] = (),
+                  listed_ids: Sequence[str] = ()) -> dict[str, Any]:
     """Narrow a compact schema to one chunk: quote ids and sentence numbers become enums, the
     actor and event maps get exactly the given ids as keys (the actors whose type the rules leave
     open, every marked word), and each marked word may only take

@@ -15,7 +15,6 @@ from extractor.linguistic.sentences import Sentence
 from extractor.settings import CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES
 
 
-
 @dataclass(frozen=True)
 class Chunk:
     index: int

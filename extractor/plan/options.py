@@ -9,8 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from extractor.errors import ConfigError
-from extractor.settings import (ANSWER_KINDS, BACKEND_STEPS, BACKEND_UNASKED, CHUNK_CHARS, CHUNK_OVERLAP_SENTENCES,
-                                OPTIONAL_QUESTIONS, STEPS)
+from extractor.settings import (
+    ANSWER_KINDS,
+    BACKEND_STEPS,
+    BACKEND_UNASKED,
+    CHUNK_CHARS,
+    CHUNK_OVERLAP_SENTENCES,
+    OPTIONAL_QUESTIONS,
+    STEPS,
+)
 
 HOSTED_REASKS = 2
 LOCAL_REASKS = 1
@@ -53,11 +60,16 @@ class PipelineOptions:
             object.__setattr__(self, "unasked", tuple(sorted(set(self.unasked))))
         if self.steps is None:
             return
-        steps = parse_steps(self.steps) if isinstance(self.steps, str) else tuple(self.steps)
+        steps = (parse_steps(self.steps) or ()) if isinstance(self.steps, str) else tuple(self.steps)
         unknown = set(steps) - set(STEPS)
         if unknown:
             raise ConfigError(f"unknown steps {sorted(unknown)}; choose from {list(STEPS)}")
         object.__setattr__(self, "steps", steps)
+
+    @property
+    def asked_steps(self) -> tuple[str, ...]:
+        """The steps as parsed; ``()`` while they are left to the backend (``for_backend`` fills them)."""
+        return self.steps if isinstance(self.steps, tuple) else ()
 
     def for_backend(self, backend: str) -> "PipelineOptions":
         """These options with the backend's defaults filled in."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -132,7 +133,7 @@ MARK_NOTES = {"entities": ", quotations marked [Qn]",
 
 
 def render(name: str, article: Article, sents: list[Sentence], quotes: list[QuoteCandidate],
-           events: list[EventCandidate], actors: list[ActorGroup], open_speakers: list[str] = (),
+           events: list[EventCandidate], actors: list[ActorGroup], open_speakers: Sequence[str] = (),
            asks_speakers: bool = True) -> RenderedPrompt:
     """Render ``prompts/{name}.j2`` for one chunk into chat messages: the entities step sees the
     chunk with its quotations marked, the listed actors and the quotations whose speaker it is
@@ -146,7 +147,8 @@ def render(name: str, article: Article, sents: list[Sentence], quotes: list[Quot
         marks = {q.outer_start: f"[{q.id}]" for q in quotes}
     values = dict(TYPE_LISTS, published=article.published.isoformat() if article.published else None,
                   numbered_text=number_text(article.text, sents, marks), marks_note=MARK_NOTES[name] if marks else "",
-                  actors=[actor_line(g) for g in actors], open_speakers=list(open_speakers) if name == "entities" else [],
+                  actors=[actor_line(g) for g in actors],
+                  open_speakers=list(open_speakers) if name == "entities" else [],
                   marked=[marked_line(e) for e in events] if name == "events" else [], asks_speakers=asks_speakers)
     messages = [{"role": role, "content": template.render(**values).strip()}
                 for role, template in _sections(filename)]

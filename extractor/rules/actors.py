@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from extractor.grounding.align import align, find_all
 from extractor.linguistic.gender import HONORIFICS, PRONOUN_GENDER, Gender, first_name_gender, title_gender
 from extractor.linguistic.lexicon import ORG_WORDS
-from extractor.rules.codes import actor_codes
 from extractor.linguistic.names import PRONOUNS, clean_name, guess_type, joins, same_actor, tokens
+from extractor.rules.codes import actor_codes
 from extractor.schemas import Actor, ActorType, Span
 
 

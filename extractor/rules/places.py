@@ -98,7 +98,8 @@ def resolve(name: str, feature_word: str | None, context: Context | frozenset[st
         if best.population < DWARFED * max(nearest.population, 1):
             best = nearest
     if best.feature == "region" and wanted != "region":
-        city = next((e for e in found if e.feature == "city" and fold(e.name) != key + " city" and e.country == best.country
+        city = next((e for e in found if e.feature == "city" and fold(e.name) != key + " city"
+                     and e.country == best.country
                      and (e.admin1 == best.admin1 or (fold(e.name) == key and e.population >= MAJOR_CITY))), None)
         best = city or best
     return best
@@ -147,8 +148,9 @@ def geocode_article(text: str, mentions: list[PlaceMention], countries: frozense
     return [geocode(text, m, Context(countries, regions)) for m in mentions]
 
 
-_IRREGULAR_DEMONYMS = {"german": "DEU", "germans": "DEU", "french": "FRA", "dutch": "NLD", "swiss": "CHE", "greek": "GRC", "irish": "IRL",
-                       "welsh": "GBR", "scottish": "GBR", "english": "GBR", "turkish": "TUR", "turk": "TUR",
+_IRREGULAR_DEMONYMS = {"german": "DEU", "germans": "DEU", "french": "FRA", "dutch": "NLD", "swiss": "CHE",
+                       "greek": "GRC", "irish": "IRL", "welsh": "GBR", "scottish": "GBR", "english": "GBR",
+                       "turkish": "TUR", "turk": "TUR",
                        "filipino": "PHL", "thai": "THA", "afghan": "AFG", "saudi": "SAU", "emirati": "ARE",
                        "lebanese": "LBN", "danish": "DNK", "swedish": "SWE", "finnish": "FIN", "polish": "POL",
                        "spanish": "ESP", "portuguese": "PRT", "norwegian": "NOR", "icelandic": "ISL",

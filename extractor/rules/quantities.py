@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from extractor.schemas import Alignment, Span
 
@@ -25,7 +26,8 @@ _STOP = frozenset("that which who whom and or but in on at of to for from by wit
                   "have will would said".split())
 
 
-def harvest_numbers(text: str, start: int, end: int, skip: list[tuple[int, int]] = ()) -> list[tuple[float, Span, str]]:
+def harvest_numbers(text: str, start: int, end: int,
+                    skip: Sequence[tuple[int, int]] = ()) -> list[tuple[float, Span, str]]:
     """Numbers written with digits in ``text[start:end]`` (outside ``skip`` ranges, e.g. dates),
     each with the words after it as what it counts ("38 Russian drones" -> "Russian drones")."""
     found = []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from extractor.rules.dates import find_time_expressions
 from extractor.linguistic.sentences import Sentence
+from extractor.rules.dates import find_time_expressions
 from extractor.schemas import Alignment, Span
 
 _LEAD = re.compile(r"(?:[,:\s]+|that\b\s*|on\b\s*|earlier\b\s*)+", re.I)

@@ -117,6 +117,16 @@ def test_clause_openings_are_no_speakers() -> None:
     ("The farmers' union called for a ban on cheap imports. Officials warned against travel to the border region.",
      [("The farmers' union", "a ban on cheap imports"), ("Officials", "travel to the border region")]),
     ("The minister spoke on Tuesday in Kyiv.", []),
+    # "by saying": the participle under a preposition continues the verb's subject, and the
+    # person responded to is not what was said
+    ("The governor responded to a reporter on Monday by saying the bridge would reopen in May.",
+     [("The governor", "the bridge would reopen in May")]),
+    # a reporting verb set into the clause it reports: the larger side is the content
+    ("The new budget, the mayor said, will close the gap within two years.",
+     [("the mayor", "will close the gap within two years")]),
+    # people in number can say something
+    ("Those close to him say that, in addition to the senator, he would consider two governors.",
+     [("Those close to him", "in addition to the senator, he would consider two governors")]),
     # an announcement or a confirmation is a stance with its object
     ("The governor announced his resignation on Friday. The company confirmed the breach in a statement.",
      [("The governor", "his resignation"), ("The company", "the breach")]),

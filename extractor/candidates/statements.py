@@ -18,6 +18,8 @@ _SUBJECTS = {"nsubj", "nsubjpass"}
 _STANCE_CONTENT = {"dobj", "xcomp"}
 _PERSONAL = {"he", "she", "they", "i", "we"}
 _RELATIVES = {"who", "that", "which"}
+_GROUPS = {"those", "some", "many", "others", "most", "several", "few", "both", "all"}
+"""Pronouns of people in number that can say something ("those close to him say ...", "many say ...")."""
 _EDGE = " ,;:–—-“”\"'‘’"
 
 
@@ -60,8 +62,13 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
                 content = next((c for c in token.children if c.dep_ in deps), None)
             if content is None:
                 content = _topic(token, lemma)
+            if content is None and token.dep_ == "parataxis" and lemma in REPORTING_LEMMAS:
+                reported = _parenthetical(doc, sentence, token)
+                if reported is not None:
+                    found.append(reported)
+                continue
             subject = _subject(token)
-            if content is not None and (_speaker(subject) or _document(subject, token, lemma)):
+            if content is not None and subject is not None and (_speaker(subject) or _document(subject, token, lemma)):
                 found.append(_candidate(doc, sentence, token, content, subject, _complement(token, content)))
         elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             reported = _according(doc, sentence, token)
@@ -72,12 +79,16 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
 
 def _subject(verb: Token) -> Token | None:
     """The verb's subject, or for a verb without one the subject of the verb it continues: a
-    participle ("X mocked it, saying ...") or a second verb ("X promised ... and said ..."); for a
-    relative clause, the noun it describes ("voters who say ..." -> "voters")."""
+    participle ("X mocked it, saying ...", "X responded by saying ...") or a second verb ("X
+    promised ... and said ..."); for a relative clause, the noun it describes ("voters who say ..."
+    -> "voters")."""
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subject is not None and subject.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return verb.head
+        if subject is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "X responded by saying ...", "X began by saying ..."
+            continue
         if subject is not None or verb.dep_ not in _CONTINUING or verb.head is verb:
             return subject
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
@@ -86,17 +97,21 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-_NOT_TOPICS = {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL"}
+_NOT_TOPICS = {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "PERSON", "NORP", "ORG"}
 
 
 def _topic(verb: Token, lemma: str) -> Token | None:
     """The object of the verb's topic preposition ("spoke about X", "called for X"), unless it is
-    a date, a place or a number ("said on Tuesday", "spoke in Kyiv" say nothing)."""
+    a date, a place, a number or someone ("said on Tuesday", "spoke in Kyiv", "responded to the
+    minister" say nothing), or the verb goes on to say it ("responded to X by saying ...")."""
+    if any(c.dep_ == "pcomp" and c.lemma_.lower() in REPORTING_LEMMAS for prep in verb.children
+           if prep.dep_ == "prep" for c in prep.children):
+        return None
     for prep in verb.children:
         if prep.dep_ != "prep" or lemma not in TOPIC_PREPOSITIONS.get(prep.lower_, ()):
             continue
         target = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if target is not None and target.ent_type_ not in _NOT_TOPICS:
+        if target is not None and target.ent_type_ not in _NOT_TOPICS and target.pos_ != "PRON":
             return target
     return None
 
@@ -130,7 +145,8 @@ def _speaker(subject: Token | None) -> bool:
     nor a stray determiner the parser made a subject)."""
     if subject is None:
         return False
-    return subject.pos_ in {"NOUN", "PROPN"} or (subject.pos_ == "PRON" and subject.lower_ in _PERSONAL)
+    return subject.pos_ in {"NOUN", "PROPN"} or (subject.pos_ == "PRON" and subject.lower_ in _PERSONAL) or \
+        subject.lower_ in _GROUPS
 
 
 _DESCRIPTIONS = {"relcl", "appos", "acl"}
@@ -162,7 +178,9 @@ def _candidate(doc: Doc, sentence: Sentence, verb: Token, content: Token, subjec
     content_start, content_end = _span(doc, content.left_edge, last, sentence)
     first = content.left_edge
     if first.lower_ == "that" and first.dep_ == "mark":
-        content_start = max(content_start, first.idx + len(first.text) + 1)
+        content_start = max(content_start, first.idx + len(first.text))
+        while content_start < content_end and doc.text[content_start] in _EDGE:
+            content_start += 1
     speaker_start, speaker_end = _span(doc, subject.left_edge, _speaker_end(subject), sentence)
     speaker = sentence.text[speaker_start - sentence.start:speaker_end - sentence.start]
     return ReportedCandidate(sentence.index, verb.idx, verb.idx + len(verb.text), content_start, content_end,
@@ -176,14 +194,32 @@ def _according(doc: Doc, sentence: Sentence, according: Token) -> ReportedCandid
     if source is None:
         return None
     text = doc.text
-    phrase_start, phrase_end = according.idx, source.right_edge.idx + len(source.right_edge.text)
-    before = text[sentence.start:phrase_start].strip(_EDGE)
-    after = text[phrase_end:sentence.end].strip(_EDGE + ".")
-    if len(before.split()) >= len(after.split()):
-        start, end = sentence.start, sentence.start + len(text[sentence.start:phrase_start].rstrip(_EDGE))
-    else:
-        start = phrase_end + (len(text[phrase_end:sentence.end]) - len(text[phrase_end:sentence.end].lstrip(_EDGE)))
-        end = start + len(after)
+    start, end = _larger_side(text, sentence, according.idx, source.right_edge.idx + len(source.right_edge.text))
     speaker_start, speaker_end = _span(doc, source.left_edge, source.right_edge, sentence)
     return ReportedCandidate(sentence.index, according.idx, to.idx + len(to.text), start, end,
                              text[speaker_start:speaker_end] or None, speaker_start)
+
+
+def _parenthetical(doc: Doc, sentence: Sentence, verb: Token) -> ReportedCandidate | None:
+    """ "Acts of protest, Mr. Obama said, are acts of patriotism": a reporting verb set into the
+    clause it reports; the content is the larger side of the clause around it."""
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    if subject is None or not _speaker(subject):
+        return None
+    inner = list(verb.subtree)
+    start, end = _larger_side(doc.text, sentence, inner[0].idx, inner[-1].idx + len(inner[-1].text))
+    speaker_start, speaker_end = _span(doc, subject.left_edge, _speaker_end(subject), sentence)
+    return ReportedCandidate(sentence.index, verb.idx, verb.idx + len(verb.text), start, end,
+                             doc.text[speaker_start:speaker_end] or None, speaker_start)
+
+
+def _larger_side(text: str, sentence: Sentence, inner_start: int, inner_end: int) -> tuple[int, int]:
+    """The longer part of the sentence before or after an attribution set into it, without edge
+    punctuation: the content a reader takes the attribution to be about."""
+    before = text[sentence.start:inner_start].strip(_EDGE)
+    after = text[inner_end:sentence.end].strip(_EDGE + ".")
+    if len(before.split()) >= len(after.split()):
+        lead = len(text[sentence.start:inner_start]) - len(text[sentence.start:inner_start].lstrip(_EDGE))
+        return sentence.start + lead, sentence.start + lead + len(before)
+    start = inner_end + (len(text[inner_end:sentence.end]) - len(text[inner_end:sentence.end].lstrip(_EDGE)))
+    return start, start + len(after)

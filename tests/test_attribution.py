@@ -124,6 +124,16 @@ def test_clause_openings_are_no_speakers() -> None:
     # a reporting verb set into the clause it reports: the larger side is the content
     ("The new budget, the mayor said, will close the gap within two years.",
      [("the mayor", "will close the gap within two years")]),
+    # a report noun's "that" clause is its owner's statement
+    ("Residents heard the ministry's warning that the dam could fail within a week.",
+     [("the ministry", "the dam could fail within a week")]),
+    ("Voters read a New York Times report that the company had lost $915 million.",
+     [("New York Times", "the company had lost $915 million")]),
+    ("The claim that the vote was rigged spread fast.", []),
+    # a headline crediting its line to a person; a section label credits no one
+    ("Pat Caddell: Democrat Voters Worried About the Senator's Health\n\nThe pollster spoke on Monday.",
+     [("Pat Caddell", "Democrat Voters Worried About the Senator's Health")]),
+    ("Update: the road reopened at noon on Monday.", []),
     # people in number can say something
     ("Those close to him say that, in addition to the senator, he would consider two governors.",
      [("Those close to him", "in addition to the senator, he would consider two governors")]),

@@ -5,10 +5,18 @@ of the Gender Gap Tracker's quote extractor."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from extractor.linguistic.lexicon import COMMITMENT_LEMMAS, REPORTING_LEMMAS, STANCE_LEMMAS, TOPIC_PREPOSITIONS
+from extractor.linguistic.lexicon import (
+    COMMITMENT_LEMMAS,
+    REPORT_NOUNS,
+    REPORTING_LEMMAS,
+    SECTION_LABELS,
+    STANCE_LEMMAS,
+    TOPIC_PREPOSITIONS,
+)
 from extractor.linguistic.sentences import Sentence, sentence_at
 
 if TYPE_CHECKING:
@@ -49,7 +57,7 @@ def settled(text: str, candidate: ReportedCandidate) -> bool:
 
 def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
     """Every reporting verb with a clausal complement, and every "according to X", in text order."""
-    found = []
+    found = [h for h in (_headline_source(doc, s, sents[i - 1] if i else None) for i, s in enumerate(sents)) if h]
     for token in doc:
         sentence = sentence_at(sents, token.idx)
         if sentence is None:
@@ -70,11 +78,15 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
             subject = _subject(token)
             if content is not None and subject is not None and (_speaker(subject) or _document(subject, token, lemma)):
                 found.append(_candidate(doc, sentence, token, content, subject, _complement(token, content)))
+        elif token.pos_ == "NOUN" and lemma in REPORT_NOUNS:
+            reported = _report_noun(doc, sentence, token)
+            if reported is not None:
+                found.append(reported)
         elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             reported = _according(doc, sentence, token)
             if reported is not None:
                 found.append(reported)
-    return [f for f in found if f.content_end - f.content_start > 0]
+    return sorted((f for f in found if f.content_end - f.content_start > 0), key=lambda f: f.cue_start)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -198,6 +210,50 @@ def _according(doc: Doc, sentence: Sentence, according: Token) -> ReportedCandid
     speaker_start, speaker_end = _span(doc, source.left_edge, source.right_edge, sentence)
     return ReportedCandidate(sentence.index, according.idx, to.idx + len(to.text), start, end,
                              text[speaker_start:speaker_end] or None, speaker_start)
+
+
+_SOURCE_ENTITIES = {"PERSON", "ORG", "NORP", "GPE"}
+_HEADLINE = re.compile(r"(?P<s>[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3}):\s+(?P<c>\S[^\n]*)")
+
+
+def _headline_source(doc: Doc, sentence: Sentence, before: Sentence | None) -> ReportedCandidate | None:
+    """ "Pat Caddell: Democrat Voters Worried About ...": a paragraph opening with the name of a
+    person or organisation (up to four words, as NER finds it) and a colon credits the rest of its
+    line to that name (the headline form; "Poll:" or "Update:" name no one)."""
+    if before is not None and before.paragraph == sentence.paragraph:
+        return None
+    match = _HEADLINE.match(sentence.text)
+    if match is None or match.group("s").split()[0].lower() in SECTION_LABELS:
+        return None
+    name = doc.char_span(sentence.start, sentence.start + match.end("s"), alignment_mode="expand")
+    if name is None or not all(t.ent_type_ in _SOURCE_ENTITIES for t in name):
+        return None
+    content = match.group("c").rstrip(_EDGE + ".")
+    if len(content.split()) < MIN_REPORTED_WORDS:
+        return None
+    base = sentence.start
+    return ReportedCandidate(sentence.index, base + match.end("s"), base + match.end("s") + 1,
+                             base + match.start("c"), base + match.start("c") + len(content), match.group("s"), base)
+
+
+def _report_noun(doc: Doc, sentence: Sentence, noun: Token) -> ReportedCandidate | None:
+    """ "Trump's claim that there have been ...", "a New York Times report that ...": a report noun
+    with a "that" clause and a named owner (its possessor, or the name compounded with it)."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+    if owner is None:
+        owner = next((c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    if clause is None or owner is None:
+        return None
+    candidate = _candidate(doc, sentence, noun, clause, owner, clause.right_edge)
+    if owner.dep_ == "compound":  # the name is every word before the noun but the determiner
+        first, last = next(t for t in doc[owner.left_edge.i:noun.i] if t.dep_ != "det"), doc[noun.i - 1]
+    else:  # the possessor without its "'s"
+        first, last = owner.left_edge, owner.right_edge
+        last = doc[last.i - 1] if last.dep_ == "case" and last.i > first.i else last
+    start, end = _span(doc, first, last, sentence)
+    return replace(candidate, speaker=doc.text[start:end] or None, speaker_start=start)
 
 
 def _parenthetical(doc: Doc, sentence: Sentence, verb: Token) -> ReportedCandidate | None:

@@ -142,5 +142,19 @@ TOPIC_PREPOSITIONS = {
 """A speech verb's prepositional object that is what it says, when it has no clause or object:
 "spoke about how the consulate fell", "called for a ban", "responded to the remarks"."""
 
+REPORT_NOUNS = frozenset(
+    """claim report statement warning allegation assertion charge accusation argument promise pledge
+    announcement admission insistence suggestion prediction contention denial complaint estimate finding
+    acknowledgment acknowledgement concession threat""".split()
+)
+"""Nouns whose "that" clause is what their owner said ("Trump's claim that ...", "a Times report that ...")."""
+
+SECTION_LABELS = frozenset(
+    """update updated note editor's editors' related watch video videos photo photos read more exclusive
+    breaking opinion analysis review live correction sponsored advertisement listen see also factbox
+    timeline explainer q&a""".split()
+)
+"""Words that open a "Label: ..." line as a section mark, not as a source ("Update: ...", "Watch: ...")."""
+
 COMMITMENT_LEMMAS = frozenset("vow promise pledge threaten plan".split())
 """Stance verbs whose content is an infinitive only ("vowed to fight"; "pledged allegiance" is an act)."""

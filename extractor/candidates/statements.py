@@ -16,6 +16,7 @@ from extractor.linguistic.lexicon import (
     SECTION_LABELS,
     STANCE_LEMMAS,
     TOPIC_PREPOSITIONS,
+    TOPIC_VERBS,
 )
 from extractor.linguistic.sentences import Sentence, sentence_at
 
@@ -26,6 +27,9 @@ _SUBJECTS = {"nsubj", "nsubjpass"}
 _STANCE_CONTENT = {"dobj", "xcomp"}
 _PERSONAL = {"he", "she", "they", "i", "we"}
 _RELATIVES = {"who", "that", "which"}
+_REPORTING_VERBS = REPORTING_LEMMAS | STANCE_LEMMAS | TOPIC_VERBS
+_LEMMA_FIXES = {"hoped": "hope", "hoping": "hope", "hopes": "hope"}
+"""Forms the pipeline's lemmatiser gets wrong ("hoped" -> "hop")."""
 _GROUPS = {"those", "some", "many", "others", "most", "several", "few", "both", "all"}
 """Pronouns of people in number that can say something ("those close to him say ...", "many say ...")."""
 _EDGE = " ,;:–—-“”\"'‘’"
@@ -62,8 +66,8 @@ def find_reported(doc: Doc, sents: list[Sentence]) -> list[ReportedCandidate]:
         sentence = sentence_at(sents, token.idx)
         if sentence is None:
             continue
-        lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and lemma in REPORTING_LEMMAS | STANCE_LEMMAS:
+        lemma = _LEMMA_FIXES.get(token.lower_, token.lemma_.lower())
+        if token.pos_ == "VERB" and lemma in _REPORTING_VERBS:
             content = next((c for c in token.children if c.dep_ == "ccomp"), None)
             if content is None and lemma in STANCE_LEMMAS:
                 deps = {"xcomp"} if lemma in COMMITMENT_LEMMAS else _STANCE_CONTENT

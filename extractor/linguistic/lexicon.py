@@ -127,18 +127,21 @@ STANCE_LEMMAS = frozenset(
     """criticize criticise support endorse praise denounce oppose condemn back defend question seek want
     call refuse decline offer propose reject deny urge demand blame accuse attack slam dismiss welcome
     cite plan encourage mention reference echo vow promise pledge threaten ask announce confirm acknowledge
-    admit reveal disclose describe discuss express report""".split()
+    admit reveal disclose describe discuss express report blast mock ridicule chastise tout hail applaud
+    champion dispute challenge view""".split()
 )
 """Verbs whose object or infinitive is the content of a stance ("X criticized the plan", "X wants to ...")."""
 
-TOPIC_PREPOSITIONS = {
-    "about": REPORTING_LEMMAS | STANCE_LEMMAS,
+_TOPIC_ONLY = {
     "on": frozenset("comment report speak talk remark elaborate weigh reflect focus".split()),
-    "for": frozenset("call ask push press argue plead appeal".split()),
-    "against": frozenset("warn argue speak rail campaign testify".split()),
+    "for": frozenset("call ask push press argue plead appeal vote".split()),
+    "against": frozenset("warn argue speak rail campaign testify vote".split()),
     "of": frozenset("warn speak accuse".split()),
     "to": frozenset("respond reply refer point object".split()),
 }
+TOPIC_VERBS = frozenset().union(*_TOPIC_ONLY.values()) | frozenset("talk joke boast brag complain".split())
+"""Verbs that report speech through a topic preposition ("talked about", "pushed for"), clause or not."""
+TOPIC_PREPOSITIONS = {"about": REPORTING_LEMMAS | STANCE_LEMMAS | TOPIC_VERBS, **_TOPIC_ONLY}
 """A speech verb's prepositional object that is what it says, when it has no clause or object:
 "spoke about how the consulate fell", "called for a ban", "responded to the remarks"."""
 

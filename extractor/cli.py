@@ -210,6 +210,7 @@ def batch_command(
     date_field: str = typer.Option("date", help="Field holding the publication date."),
     title_field: str = typer.Option("title", help="Field holding the title."),
     url_field: str = typer.Option("url", help="Field holding the URL."),
+    source_field: str = typer.Option("source", help="Field holding the outlet (source) name."),
     max_chars: int = typer.Option(MAX_ARTICLE_CHARS, help="Articles longer than this are recorded as failed."),
     steps: Optional[str] = typer.Option(None, help=STEPS_HELP),
     batch_api: bool = typer.Option(False, "--batch-api", help="Send the model calls through the OpenAI Batch "
@@ -245,7 +246,8 @@ def batch_command(
         concurrency=concurrency, rpm=rpm, tpm=tpm, retry_failed=retry_failed, cache=not no_cache,
         cache_path=cache_path, steps=parse_steps(steps), keep_partial=keep_partial, parse_processes=parse_processes,
         sources=SourceOptions(fields=FieldMap(id=id_field, text=text_field, date=date_field, title=title_field,
-                                              url=url_field), max_chars=max_chars, format=input_format))
+                                              url=url_field, source=source_field),
+                              max_chars=max_chars, format=input_format))
     console = Console(stderr=True)
     with reported_errors(), LiveProgress(console, enabled=not no_progress) as live:
         summary = extract_many(inputs, out, options=options, on_progress=live,

@@ -372,3 +372,19 @@ def test_a_batch_stopped_early_stops_reading_its_input() -> None:
     while any(t.name == "extractor-read" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(t.name == "extractor-read" for t in threading.enumerate())
+
+
+def test_the_batch_command_reads_records_under_the_field_names_given(tmp_path: Path) -> None:
+    archive = tmp_path / "feed.jsonl"
+    archive.write_text(json.dumps({"key": "k1", "body": _article(0), "when": "2025-01-07", "headline": "Drones",
+                                   "link": "https://example.org/k1", "outlet": "Kyiv Daily"}) + "\n")
+    result = CliRunner().invoke(app, ["batch", str(archive), "--out", str(tmp_path / "run"), "--steps", "none",
+                                      "--no-progress", "--id-field", "key", "--text-field", "body",
+                                      "--date-field", "when", "--title-field", "headline", "--url-field", "link",
+                                      "--source-field", "outlet"])
+    assert result.exit_code == 0, result.output
+    (line,) = (tmp_path / "run" / "results.jsonl").read_text().splitlines()
+    article = json.loads(line)["article"]
+    assert (article["id"], article["published"], article["title"], article["url"], article["source"]) == \
+        ("k1", "2025-01-07", "Drones", "https://example.org/k1", "Kyiv Daily")
+    assert article["text"] == _article(0)

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from extractor.batch.html import article_from_html
 from extractor.errors import InputError
-from extractor.input.article import LONE_SURROGATE, check_text
+from extractor.input.article import HTML_SUFFIXES, LONE_SURROGATE, check_text
+from extractor.input.html import article_from_html
 from extractor.schemas import Article
 from extractor.settings import MAX_ARTICLE_CHARS
 
-DIRECTORY_SUFFIXES = {".txt", ".json", ".html", ".htm"}
+DIRECTORY_SUFFIXES = {".txt", ".json", *HTML_SUFFIXES}
 DATE_FALLBACKS = ("published", "published_at", "publication_date", "date")
 
 
@@ -208,7 +208,7 @@ def _one_file(path: Path, record_id: str, options: SourceOptions) -> Iterator[It
     suffix = path.suffix.lower()
     if suffix == ".json":
         yield from _json_document(text, record_id, origin, options)
-    elif suffix in (".html", ".htm"):
+    elif suffix in HTML_SUFFIXES:
         yield _from_html(text, record_id, origin, None, options)
     else:
         yield _checked(InputRecord(id=record_id, text=text, origin=origin), options)

@@ -1,9 +1,11 @@
-"""Turn raw input (a string or a ``.txt`` file) into an ``Article``.
+"""Turn raw input (a string, a ``.txt`` file or an HTML page) into an ``Article``.
 
 Plain-text files may start with a ``date YYYY-MM-DD`` token block (the sample's format). That
 block is the publication date, not article content: it is removed, ``Article.text`` is the body
 that every offset refers to, and ``Article.body_offset`` says how many characters were removed,
-so ``raw[body_offset + start : body_offset + end]`` is the same span in the original file.
+so ``raw[body_offset + start : body_offset + end]`` is the same span in the original file. An
+HTML page's article is its main text as trafilatura extracts it (the same reader as in batches);
+its offsets refer to that text, which the result carries.
 """
 
 from __future__ import annotations
@@ -69,10 +71,22 @@ def make_article(raw: str, *, published: str | date | None = None, article_id: s
         body_offset=offset)
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
 def read_article_file(path: str | Path, **kwargs: object) -> Article:
-    """Read a UTF-8 text file into an ``Article`` (clear error for undecodable bytes)."""
+    """Read a UTF-8 text file, or an HTML page's main text and metadata, into an ``Article`` (clear
+    error for undecodable bytes or a page with no article body); given metadata wins over the page's."""
     path = Path(path)
     data = path.read_bytes()
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from extractor.input.html import article_from_html
+
+        page = article_from_html(data, url=str(kwargs.get("url") or "") or None)
+        if page is None:
+            raise InputError(f"{path.name} holds no article body (an index page, a form, or no text)")
+        found = {"published": page.published, "title": page.title, "url": page.url}
+        return make_article(page.text, **{**found, **{k: v for k, v in kwargs.items() if v is not None}})  # type: ignore[arg-type]
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

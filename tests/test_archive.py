@@ -51,6 +51,7 @@ def store_articles(directory: Path, results: list[str], failures: int = 0) -> No
 
 
 def export(directory: Path) -> dict[str, list[dict]]:
+    update_registry(directory, RUN)
     with RunStore(directory) as store:
         paths = export_run(store, RUN)
     return {name: list(csv.DictReader(csv_path.open(encoding="utf-8")))

@@ -5,9 +5,9 @@ codes), ``events``, ``quotes``, ``event_participants`` and ``event_places`` (geo
 articles, ``archive_actors``, ``story_events`` and ``story_claims``. Actor, event and quote ids are
 per article, so rows join on ``(article_id, actor_id)`` / ``(article_id, event_id)``;
 ``archive_actor_id`` (on actors, quote speakers and event participants) is the archive-wide id of
-the registry, updated first. Files are written under a temporary name and renamed, so a reader
-(or a killed run) never sees half a file; results stream from the store in batches, so memory does
-not grow with the archive.
+the registry (the run updates it before it exports). Files are written under a temporary name and
+renamed, so a reader (or a killed run) never sees half a file; results stream from the store in
+batches, so memory does not grow with the archive.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extractor.archive.registry import archive_actors, article_archive_ids, connect, update_registry
+from extractor.archive.registry import archive_actors, article_archive_ids, connect
 from extractor.archive.stories import story_events
 from extractor.batch.store import RunStore
 from extractor.output.results import FAILURES_FILE, RESULTS_FILE
@@ -222,12 +222,12 @@ class _TableWriter:
 
 
 def export_run(store: RunStore, run: str, directory: Path | None = None) -> ExportPaths:
-    """Write every output of ``run`` into ``directory`` (default: the store's directory)."""
+    """Write every output of ``run`` into ``directory`` (default: the store's directory). The archive
+    columns come from the registry as it stands: ``update_registry`` first (the run does)."""
     directory = Path(directory or store.directory)
     tables_dir = directory / "tables"
     tables_dir.mkdir(parents=True, exist_ok=True)
     results_path, failures_path = directory / RESULTS_FILE, directory / FAILURES_FILE
-    update_registry(store.directory, run)
     writers = {name: _TableWriter(name, tables_dir) for name in TABLES}
     complete = False
     con = connect(store.directory)

@@ -22,6 +22,7 @@ from typing import Any
 
 import openai
 
+from extractor.archive.registry import update_registry
 from extractor.batch.batch_api import (
     BATCH_PRICE_FACTOR,
     ApiStore,
@@ -257,9 +258,11 @@ class _Batch:
             store.begin_run(self.run, extractor.fingerprint())
 
     async def finish(self) -> BatchSummary:
-        """Write the output files from the store (nothing to write without one)."""
+        """Place the run's actors in the archive registry, then write the output files from the store
+        (nothing to do without one)."""
         if self.store is None:
             return BatchSummary(None, self.run, self.counters, None, None)
+        update_registry(self.store.directory, self.run)
         outputs = export_run(self.store, self.run)
         return BatchSummary(self.store.directory, self.run, self.counters, self.store.counts(self.run), outputs)
 

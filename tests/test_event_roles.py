@@ -138,3 +138,18 @@ def test_weapons_possessive_pronouns_and_relative_pronouns_take_their_real_roles
         extractor: Extractor, text: str, trigger: str, roles: list) -> None:
     result = _extract(extractor, text)
     assert sorted(_roles(result, _event(result, trigger))) == sorted(roles)
+
+
+@pytest.mark.parametrize("text, events", [
+    ("The vendor fixed the flaw in its router software on Tuesday.", [("fixed", "OTHER")]),
+    ("Researchers found a vulnerability in the hospital's billing system.", [("found", "OTHER")]),
+    ("The hospital paid 4 bitcoin in ransom to the attackers.", [("paid", "OTHER")]),
+    ("The vendor released a patch for the router.", [("released", "OTHER")]),
+    # the same verbs with an ordinary object report nothing, or their own type
+    ("She found the keys under the seat and paid tribute to her teacher.", []),
+    ("The army released the prisoners on Monday.", [("released", "CONCEDE")]),
+])
+def test_a_verb_that_reports_a_happening_by_its_object(extractor: Extractor, text: str,
+                                                      events: list[tuple[str, str]]) -> None:
+    result = _extract(extractor, text)
+    assert [(e.trigger.text, e.type.value) for e in result.events if e.trigger] == events

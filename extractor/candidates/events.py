@@ -21,6 +21,7 @@ from extractor.candidates.actors import ActorGroup
 from extractor.linguistic.lexicon import (
     EVENT_TRIGGERS,
     INSTRUMENT_NOUNS,
+    OBJECT_TRIGGERS,
     PERSON_NOUNS,
     PLACE_NOUNS,
     SPEECH_LEMMAS,
@@ -129,7 +130,8 @@ ANAPHORA_SENTENCES = 3
 def _linked(found: list[EventCandidate], tokens: list[Token]) -> list[EventCandidate]:
     """Each candidate with ``mention_of`` set where the parse makes it another mention of an
     earlier-decided one: a noun trigger that is a role phrase of a verb trigger in its sentence
-    ("the attacks injured"), two triggers that are the subject and object of one verb ("the
+    ("the attacks injured"), or what the verb's telling object was given as ("paid 4 bitcoin in
+    ransom"), two triggers that are the subject and object of one verb ("the
     offensive caused casualties"), and a definite noun trigger taking up the nearest earlier
     trigger of the same word within ``ANAPHORA_SENTENCES`` sentences."""
     index = {t.i: n for n, t in enumerate(tokens)}
@@ -150,6 +152,11 @@ def _linked(found: list[EventCandidate], tokens: list[Token]) -> list[EventCandi
             if other is not None:
                 links[other] = n
                 continue
+        payer = head.head if token.dep_ == "pobj" and head.lower_ in {"in", "as"} else None
+        given = OBJECT_TRIGGERS.get(found[index[payer.i]].lemma, frozenset()) if payer and payer.i in index else ()
+        if payer is not None and token.lemma_.lower() in given:
+            links[n] = index[payer.i]  # "paid 4 bitcoin in ransom": the ransom is what was paid
+            continue
         if antecedent is not None:
             links[n] = antecedent
     return [replace(c, mention_of=found[links[n]].id) if n in links else c for n, c in enumerate(found)]
@@ -238,12 +245,29 @@ def trigger_types(token: Token) -> tuple[str, ...]:
     if token.pos_ == "VERB" and token.dep_ not in {"aux", "auxpass"}:
         if _names_no_event(token):
             return ()
-        return EVENT_TRIGGERS.get(token.lemma_.lower(), ())
+        lemma = _LEMMA_FIXES.get(token.lower_, token.lemma_.lower())
+        return ("OTHER",) if _telling_object(token, lemma) else EVENT_TRIGGERS.get(lemma, ())
     if token.pos_ == "NOUN" and token.dep_ != "compound":
         lemma = token.lemma_.lower()
         word = lemma if lemma in EVENT_TRIGGERS else token.lower_
         return () if word in VERB_ONLY_TRIGGERS else EVENT_TRIGGERS.get(word, ())
     return ()
+
+
+_LEMMA_FIXES = {"phished": "phish", "phishing": "phish"}
+"""Forms the pipeline's lemmatiser gets wrong ("phished" -> "phishe")."""
+
+
+def _telling_object(verb: Token, lemma: str) -> bool:
+    """The verb's object (or passive subject, or what it was given "in" or "as") is one that makes it
+    a happening (``OBJECT_TRIGGERS``)."""
+    objects = OBJECT_TRIGGERS.get(lemma)
+    if not objects:
+        return False
+    held = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    held += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"in", "as"} for g in c.children
+             if g.dep_ == "pobj"]  # "paid 4 bitcoin in ransom"
+    return any(c.lemma_.lower() in objects for c in held)
 
 
 def _names_no_event(verb: Token) -> bool:

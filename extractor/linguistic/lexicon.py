@@ -72,7 +72,8 @@ _TRIGGERS = {
     "AGREE": "agree agreement deal treaty accord sign pact ratify",
     "OTHER": """breach hack hacking steal theft leak expose exploit compromise infect infection encrypt ransom
         phish phishing scam defraud fraud patch disclose disclosure discover discovery uncover merge merger
-        acquire acquisition elect election vote resign resignation appoint""",
+        acquire acquisition elect election vote resign resignation appoint ransomware intrusion extortion
+        blackmail impersonate exfiltrate""",
 }
 """The PLOVER categories' usual English triggers (verb lemmas and event nouns), from the PLOVER
 codebook's definitions; a word listed under several types keeps the order of this table. OTHER
@@ -85,6 +86,23 @@ for _type, _words in _TRIGGERS.items():
         EVENT_TRIGGERS.setdefault(_word, ())
         EVENT_TRIGGERS[_word] += (_type,)
 """Trigger lemma -> the event types it can report, the likeliest first ("strike": ASSAULT, PROTEST)."""
+
+_FLAWS = "vulnerability flaw bug weakness hole loophole backdoor exploit zero-day"
+_DATA = """data datum information record credential password detail email file account database number
+    identity document"""
+_OBJECT_TRIGGERS = {
+    "find discover identify uncover spot detect disclose report": _FLAWS,
+    "fix address resolve plug patch close remediate mitigate": _FLAWS,
+    "release issue deploy roll push": "patch fix update firmware advisory",
+    "pay demand": "ransom bribe",
+    "access obtain steal collect harvest exfiltrate expose leak dump sell publish compromise": _DATA,
+}
+OBJECT_TRIGGERS: dict[str, frozenset[str]] = {}
+for _verbs, _objects in _OBJECT_TRIGGERS.items():
+    for _verb in _verbs.split():
+        OBJECT_TRIGGERS[_verb] = OBJECT_TRIGGERS.get(_verb, frozenset()) | frozenset(_objects.split())
+"""Verbs that report a happening (typed OTHER) only with such an object: "found a flaw", "fixed
+the bug", "paid the ransom", "stole customer data" (but "found the keys", "paid tribute")."""
 
 VERB_ONLY_TRIGGERS = frozenset("sign fire hit target host treat ally supply bomb call".split())
 """Triggers that name an event as verbs only: "a sign", "the fire", "a bomb" are things."""
